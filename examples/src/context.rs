@@ -1,0 +1,92 @@
+//! Connecting: the SDK client, and the embedded mock server when no base URL is given.
+
+use std::sync::Arc;
+
+use people_mock::PeopleMock;
+use people_sdk::{Client, ClientCredentials, RetryPolicy};
+
+use crate::cli::Global;
+use crate::failure::Failure;
+use crate::output::Printer;
+
+/// Everything a command needs.
+pub struct Context {
+    /// The SDK client.
+    pub client: Client,
+    /// The token source behind `client`, kept to show the token on request.
+    pub credentials: Arc<ClientCredentials>,
+    /// The client id in use.
+    pub client_id: String,
+    /// Where results go.
+    pub printer: Printer,
+    /// The embedded mock server, when `people` started one; it stops when this is dropped.
+    pub mock: Option<PeopleMock>,
+}
+
+/// Builds the client from the global options, starting an embedded mock when there is no base URL.
+pub async fn connect(global: &Global) -> Result<Context, Failure> {
+    let (base_url, mock) = match &global.base_url {
+        Some(url) => (url.clone(), None),
+        None => {
+            let mock = PeopleMock::builder().try_start().await.map_err(|err| {
+                Failure::Other(format!("the embedded mock server could not start: {err}"))
+            })?;
+            eprintln!(
+                "people: no --base-url given; using an embedded mock server at {} (client {})",
+                mock.base_url(),
+                mock.client_id()
+            );
+            (mock.base_url().to_string(), Some(mock))
+        }
+    };
+    let (client_id, client_secret) = match (&global.client_id, &global.client_secret, &mock) {
+        (Some(id), Some(secret), _) => (id.clone(), secret.clone()),
+        (None, None, Some(mock)) => (mock.client_id().to_owned(), mock.client_secret().to_owned()),
+        (Some(_), None, _) | (None, Some(_), _) => {
+            return Err(Failure::Usage(
+                "give both --client-id and --client-secret (or PEOPLE_CLIENT_ID and PEOPLE_CLIENT_SECRET)"
+                    .to_owned(),
+            ));
+        }
+        (None, None, None) => {
+            return Err(Failure::Usage(
+                "no credentials: give --client-id and --client-secret (or PEOPLE_CLIENT_ID and PEOPLE_CLIENT_SECRET)"
+                    .to_owned(),
+            ));
+        }
+    };
+    let retry = if global.no_retry {
+        RetryPolicy::none()
+    } else {
+        RetryPolicy::default()
+    };
+    // The SDK normalises the base URL; the token endpoint sits under it.
+    let base = Client::builder()
+        .base_url(&base_url)
+        .build()?
+        .base_url()
+        .clone();
+    let token_url = base
+        .join("oauth/token")
+        .map_err(|err| Failure::Usage(format!("no token URL under {base}: {err}")))?;
+    let credentials = Arc::new(
+        ClientCredentials::builder(token_url, client_id.clone(), client_secret)
+            .retry(retry.clone())
+            .timeout(Some(global.timeout))
+            .build()?,
+    );
+    let client = Client::builder()
+        .base_url(base.as_str())
+        .token_source(credentials.clone())
+        .timeout(global.timeout)
+        .retry(retry)
+        .user_agent(concat!("people-cli/", env!("CARGO_PKG_VERSION")))
+        .build()?;
+    Ok(Context {
+        client,
+        credentials,
+        client_id,
+        printer: Printer::new(global.output),
+        mock,
+    })
+}

@@ -1,0 +1,252 @@
+//! The axum router: routing, the `/people…` pipeline (authentication, rate
+//! limit, scope) and the outer layer that applies faults, strips bodies from
+//! HEAD responses, logs and records each request.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::{Body, HttpBody};
+use axum::extract::{Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use http::header::CONTENT_LENGTH;
+use http::{HeaderValue, Method};
+use tokio::sync::Notify;
+
+use crate::auth::{SCOPE_READ, SCOPE_WRITE};
+use crate::errors::ApiError;
+use crate::fault::{self, FaultKind};
+use crate::journal::JournalEntry;
+use crate::linger::{SharedBody, linger};
+use crate::rate_limit::RateStatus;
+use crate::routes::Route;
+use crate::state::MockState;
+use crate::{admin, attachments, people, photo, spec, token_endpoint, ui};
+
+/// The peer address of a connection, set by the server on each request.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Peer(pub(crate) SocketAddr);
+
+/// Asks the connection's task to close the socket without answering.
+#[derive(Debug, Clone)]
+pub(crate) struct DropSignal(pub(crate) Arc<Notify>);
+
+/// Builds the router serving `state`.
+pub(crate) fn router(state: MockState) -> Router {
+    Router::new()
+        .fallback(dispatch)
+        .with_state(state.clone())
+        .merge(ui::routes())
+        .layer(middleware::from_fn_with_state(state, observe))
+}
+
+fn is_admin_path(path: &str) -> bool {
+    path == "/__mock" || path.starts_with("/__mock/")
+}
+
+/// Keeps the headers of a response (with its `Content-Length`) and drops its body.
+fn strip_body(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    if !parts.headers.contains_key(CONTENT_LENGTH)
+        && let Some(len) = body.size_hint().exact()
+    {
+        parts.headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
+    }
+    Response::from_parts(parts, Body::empty())
+}
+
+/// Faults, HEAD, logging and the journal, around every request.
+async fn observe(State(state): State<MockState>, req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let admin = is_admin_path(&path);
+    let mut entry = (!admin && state.inner.journal.enabled()).then(|| {
+        JournalEntry::new(
+            method.as_str(),
+            &path,
+            req.uri().query(),
+            req.headers(),
+            Utc::now(),
+        )
+    });
+    let expects_continue = req
+        .headers()
+        .get(http::header::EXPECT)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+    let (parts, body) = req.into_parts();
+    let shared = SharedBody::new(body);
+    let req = Request::from_parts(parts, Body::new(shared.clone()));
+    let fault = if admin {
+        None
+    } else {
+        state.inner.faults.take(&method, &path)
+    };
+    let response = match fault {
+        None => next.run(req).await,
+        Some(FaultKind::Delay(delay)) => {
+            tokio::time::sleep(delay).await;
+            next.run(req).await
+        }
+        Some(FaultKind::Status {
+            status,
+            retry_after,
+        }) => fault::status_response(status, retry_after, path == "/api/v1/oauth/token"),
+        Some(FaultKind::MalformedBody { status }) => fault::malformed_response(status),
+        Some(FaultKind::DropConnection) => {
+            let latency = started.elapsed();
+            tracing::info!(
+                target: "people_mock::request",
+                method = %method,
+                path = %path,
+                status = 0u16,
+                latency_ms = latency.as_secs_f64() * 1000.0,
+                "connection dropped by a fault"
+            );
+            if let Some(mut entry) = entry.take() {
+                entry.latency = latency;
+                state.inner.journal.record(entry);
+            }
+            if let Some(signal) = req.extensions().get::<DropSignal>() {
+                signal.0.notify_one();
+                std::future::pending::<()>().await;
+            }
+            return fault::broken_response();
+        }
+    };
+    if let Some((rest, polled)) = shared.take_rest()
+        && (polled || !expects_continue)
+    {
+        linger(rest);
+    }
+    let response = if method == Method::HEAD {
+        strip_body(response)
+    } else {
+        response
+    };
+    let latency = started.elapsed();
+    let status = response.status().as_u16();
+    tracing::info!(
+        target: "people_mock::request",
+        method = %method,
+        path = %path,
+        status,
+        latency_ms = latency.as_secs_f64() * 1000.0,
+        "request"
+    );
+    if let Some(mut entry) = entry {
+        entry.status = status;
+        entry.latency = latency;
+        state.inner.journal.record(entry);
+    }
+    response
+}
+
+/// The rate-limit key: the client of a valid token, else the peer address.
+fn rate_key(state: &MockState, req: &Request) -> String {
+    match state.inner.tokens.authenticate(req.headers()) {
+        Ok(principal) => format!("client:{}", principal.client_id),
+        Err(_) => peer_key(req),
+    }
+}
+
+fn peer_key(req: &Request) -> String {
+    match req.extensions().get::<Peer>() {
+        Some(Peer(addr)) => format!("peer:{}", addr.ip()),
+        None => "peer:unknown".to_string(),
+    }
+}
+
+fn with_rate(mut response: Response, rate: &RateStatus) -> Response {
+    rate.apply(&mut response);
+    response
+}
+
+/// Routes every request.
+async fn dispatch(State(state): State<MockState>, req: Request) -> Response {
+    let path = req.uri().path();
+    let Some(route) = Route::parse(path) else {
+        let response = ApiError::route_not_found().into_response();
+        if path.starts_with("/api/v1/people") {
+            let rate = state.inner.rate.peek(&rate_key(&state, &req));
+            return with_rate(response, &rate);
+        }
+        return response;
+    };
+    if !route.methods().contains(req.method()) {
+        if route == Route::Token {
+            return token_endpoint::method_not_allowed();
+        }
+        let response = ApiError::method_not_allowed(&route.allow()).into_response();
+        if route.is_people() {
+            let rate = state.inner.rate.peek(&rate_key(&state, &req));
+            return with_rate(response, &rate);
+        }
+        return response;
+    }
+    match route {
+        Route::Token => token_endpoint::handle(&state, req).await,
+        Route::OpenApiYaml => spec::yaml(),
+        Route::OpenApiJson => spec::json(),
+        Route::Docs => spec::docs(),
+        Route::Admin(admin_route) => admin::handle(&state, admin_route, req).await,
+        people_route => people_pipeline(&state, people_route, req).await,
+    }
+}
+
+/// Authentication, rate limit and scope, then the handler; rate-limit headers on every answer.
+async fn people_pipeline(state: &MockState, route: Route, req: Request) -> Response {
+    let auth = state.inner.tokens.authenticate(req.headers());
+    let key = match &auth {
+        Ok(principal) => format!("client:{}", principal.client_id),
+        Err(_) => peer_key(&req),
+    };
+    let rate = state.inner.rate.hit(&key);
+    let response = match auth {
+        Err(error) => error.into_response(),
+        Ok(_) if rate.exceeded => ApiError::rate_limited(rate.retry_after).into_response(),
+        Ok(principal) => {
+            let scope = if matches!(*req.method(), Method::GET | Method::HEAD) {
+                SCOPE_READ
+            } else {
+                SCOPE_WRITE
+            };
+            if principal.has_scope(scope) {
+                handle_people(state, route, req)
+                    .await
+                    .unwrap_or_else(IntoResponse::into_response)
+            } else {
+                ApiError::insufficient_scope(scope).into_response()
+            }
+        }
+    };
+    with_rate(response, &rate)
+}
+
+async fn handle_people(
+    state: &MockState,
+    route: Route,
+    req: Request,
+) -> Result<Response, ApiError> {
+    let method = req.method().clone();
+    let read = method == Method::GET || method == Method::HEAD;
+    match route {
+        Route::People if read => people::list(state, &req),
+        Route::People => people::create(state, req).await,
+        Route::Person(lname) if read => people::get(state, &lname, &req),
+        Route::Person(lname) if method == Method::PUT => people::put(state, &lname, req).await,
+        Route::Person(lname) if method == Method::PATCH => people::patch(state, &lname, req).await,
+        Route::Person(lname) => people::delete(state, &lname, &req),
+        Route::Photo(lname) if read => photo::get(state, &lname),
+        Route::Photo(lname) if method == Method::POST => photo::upload(state, &lname, req).await,
+        Route::Photo(lname) => photo::delete(state, &lname, &req),
+        Route::Attachments(lname) if read => attachments::list(state, &lname, &req),
+        Route::Attachments(lname) => attachments::upload(state, &lname, req).await,
+        Route::Attachment(lname, id) if read => attachments::download(state, &lname, &id),
+        Route::Attachment(lname, id) => attachments::delete(state, &lname, &id, &req),
+        _ => Err(ApiError::route_not_found()),
+    }
+}

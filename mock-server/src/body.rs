@@ -1,0 +1,68 @@
+//! Reading a small request body with a limit enforced while reading.
+
+use axum::body::Body;
+use bytes::{Bytes, BytesMut};
+use http::HeaderMap;
+use http::header::CONTENT_LENGTH;
+use http_body_util::BodyExt;
+
+/// Why a body could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ReadError {
+    /// More than the limit (announced by `Content-Length` or seen while reading).
+    TooLarge,
+    /// The connection failed or the body was malformed.
+    Broken,
+}
+
+/// The announced `Content-Length`, if any and valid.
+pub(crate) fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// Reads the whole body, refusing as soon as it exceeds `limit` bytes.
+pub(crate) async fn read_limited(
+    headers: &HeaderMap,
+    body: Body,
+    limit: u64,
+) -> Result<Bytes, ReadError> {
+    if content_length(headers).is_some_and(|n| n > limit) {
+        return Err(ReadError::TooLarge);
+    }
+    let mut body = body;
+    let mut buf = BytesMut::new();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| ReadError::Broken)?;
+        if let Ok(data) = frame.into_data() {
+            if (buf.len() + data.len()) as u64 > limit {
+                return Err(ReadError::TooLarge);
+            }
+            buf.extend_from_slice(&data);
+        }
+    }
+    Ok(buf.freeze())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn limit_is_enforced() {
+        let headers = HeaderMap::new();
+        let ok = read_limited(&headers, Body::from("abc"), 3).await;
+        assert_eq!(ok.unwrap(), Bytes::from_static(b"abc"));
+        let big = read_limited(&headers, Body::from("abcd"), 3).await;
+        assert_eq!(big, Err(ReadError::TooLarge));
+        let mut announced = HeaderMap::new();
+        announced.insert(CONTENT_LENGTH, "10".parse().unwrap());
+        let early = read_limited(&announced, Body::from("a"), 3).await;
+        assert_eq!(early, Err(ReadError::TooLarge));
+    }
+}

@@ -1,0 +1,218 @@
+//! [`PeopleMockBuilder`]: every setting of the server, with its default.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use crate::auth::{Client, SCOPE_READ, SCOPE_WRITE};
+use crate::server::PeopleMock;
+use crate::state::MockState;
+
+/// Id of the default read-write client.
+pub const DEMO_CLIENT_ID: &str = "demo-client";
+/// Secret of the default read-write client.
+pub const DEMO_CLIENT_SECRET: &str = "demo-secret";
+/// Id of the default read-only client.
+pub const READER_CLIENT_ID: &str = "reader";
+/// Secret of the default read-only client.
+pub const READER_CLIENT_SECRET: &str = "reader-secret";
+
+/// The settings of a server.
+#[derive(Debug, Clone)]
+pub(crate) struct Config {
+    pub(crate) token_ttl: Duration,
+    pub(crate) refresh_ttl: Duration,
+    pub(crate) rate_limit: u32,
+    pub(crate) rate_window: Duration,
+    pub(crate) photo_limit: u64,
+    pub(crate) attachment_file_limit: u64,
+    pub(crate) attachment_request_limit: u64,
+    pub(crate) json_limit: u64,
+    pub(crate) clients: Vec<Client>,
+    pub(crate) people: usize,
+    pub(crate) journal: usize,
+    pub(crate) addr: SocketAddr,
+    pub(crate) header_read_timeout: Duration,
+}
+
+/// Configures and starts a [`PeopleMock`].
+///
+/// | setting | default |
+/// |---|---|
+/// | [`token_ttl`](Self::token_ttl) | 3600 s |
+/// | [`refresh_ttl`](Self::refresh_ttl) | 24 h |
+/// | [`rate_limit`](Self::rate_limit) | 600 requests per 60 s, per client |
+/// | [`photo_limit`](Self::photo_limit) | 5 MiB |
+/// | [`attachment_limits`](Self::attachment_limits) | 20 MiB a file, 50 MiB a request |
+/// | [`json_limit`](Self::json_limit) | 64 KiB |
+/// | clients | `demo-client`/`demo-secret` (`people:read people:write`), `reader`/`reader-secret` (`people:read`) |
+/// | [`people`](Self::people) | 0 beyond the seeds Farrell, Brockman and Easter |
+/// | [`journal`](Self::journal) | 1000 entries |
+/// | [`addr`](Self::addr) | `127.0.0.1:0` (a free port) |
+/// | [`header_read_timeout`](Self::header_read_timeout) | 10 s |
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until started"]
+pub struct PeopleMockBuilder {
+    config: Config,
+    default_clients: bool,
+    extra_clients: Vec<Client>,
+}
+
+impl Default for PeopleMockBuilder {
+    fn default() -> Self {
+        Self {
+            config: Config {
+                token_ttl: Duration::from_secs(3600),
+                refresh_ttl: Duration::from_secs(24 * 3600),
+                rate_limit: 600,
+                rate_window: Duration::from_secs(60),
+                photo_limit: 5 * 1024 * 1024,
+                attachment_file_limit: 20 * 1024 * 1024,
+                attachment_request_limit: 50 * 1024 * 1024,
+                json_limit: 64 * 1024,
+                clients: Vec::new(),
+                people: 0,
+                journal: 1000,
+                addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+                header_read_timeout: Duration::from_secs(10),
+            },
+            default_clients: true,
+            extra_clients: Vec::new(),
+        }
+    }
+}
+
+impl PeopleMockBuilder {
+    /// A builder with every default.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Lifetime of access tokens.
+    pub fn token_ttl(mut self, ttl: Duration) -> Self {
+        self.config.token_ttl = ttl;
+        self
+    }
+
+    /// Lifetime of refresh tokens.
+    pub fn refresh_ttl(mut self, ttl: Duration) -> Self {
+        self.config.refresh_ttl = ttl;
+        self
+    }
+
+    /// At most `requests` (at least 1) `/people…` requests per client per `window`.
+    pub fn rate_limit(mut self, requests: u32, window: Duration) -> Self {
+        self.config.rate_limit = requests.max(1);
+        self.config.rate_window = window;
+        self
+    }
+
+    /// Largest photo, in bytes.
+    pub fn photo_limit(mut self, bytes: u64) -> Self {
+        self.config.photo_limit = bytes;
+        self
+    }
+
+    /// Largest attachment file and largest total of files in one request, in bytes.
+    pub fn attachment_limits(mut self, per_file: u64, per_request: u64) -> Self {
+        self.config.attachment_file_limit = per_file;
+        self.config.attachment_request_limit = per_request;
+        self
+    }
+
+    /// Largest JSON request body, in bytes.
+    pub fn json_limit(mut self, bytes: u64) -> Self {
+        self.config.json_limit = bytes;
+        self
+    }
+
+    /// Adds a client (or replaces one with the same id). Scopes may be given one
+    /// per item or space- or comma-separated.
+    pub fn client(mut self, id: &str, secret: &str, scopes: &[&str]) -> Self {
+        self.extra_clients.retain(|c| c.id != id);
+        self.extra_clients.push(Client::new(id, secret, scopes));
+        self
+    }
+
+    /// Leaves out the two default clients (`demo-client` and `reader`).
+    pub fn no_default_clients(mut self) -> Self {
+        self.default_clients = false;
+        self
+    }
+
+    /// Generates `count` people beyond the three seeds (on start and on every reset).
+    pub fn people(mut self, count: usize) -> Self {
+        self.config.people = count;
+        self
+    }
+
+    /// Capacity of the request journal; 0 turns it off.
+    pub fn journal(mut self, capacity: usize) -> Self {
+        self.config.journal = capacity;
+        self
+    }
+
+    /// Address to listen on.
+    pub fn addr(mut self, addr: SocketAddr) -> Self {
+        self.config.addr = addr;
+        self
+    }
+
+    /// How long a client may take to send a request head before the
+    /// connection is closed (cuts off slow clients).
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.config.header_read_timeout = timeout;
+        self
+    }
+
+    pub(crate) fn into_config(self) -> Config {
+        let mut config = self.config;
+        let mut clients = Vec::new();
+        if self.default_clients {
+            clients.push(Client::new(
+                DEMO_CLIENT_ID,
+                DEMO_CLIENT_SECRET,
+                &[SCOPE_READ, SCOPE_WRITE],
+            ));
+            clients.push(Client::new(
+                READER_CLIENT_ID,
+                READER_CLIENT_SECRET,
+                &[SCOPE_READ],
+            ));
+        }
+        for client in self.extra_clients {
+            clients.retain(|c| c.id != client.id);
+            clients.push(client);
+        }
+        config.clients = clients;
+        config
+    }
+
+    /// The state and the router, without a socket: drive the router with
+    /// `tower::ServiceExt::oneshot` and control it through the [`MockState`].
+    pub fn into_parts(self) -> (axum::Router, MockState) {
+        let state = MockState::new(self.into_config());
+        (state.router(), state)
+    }
+
+    /// The router alone, without a socket.
+    pub fn into_router(self) -> axum::Router {
+        self.into_parts().0
+    }
+
+    /// Binds the address and starts serving.
+    pub async fn try_start(self) -> std::io::Result<PeopleMock> {
+        PeopleMock::serve(MockState::new(self.into_config())).await
+    }
+
+    /// Binds the address and starts serving.
+    ///
+    /// # Panics
+    /// If the address cannot be bound; use [`try_start`](Self::try_start) to handle that.
+    pub async fn start(self) -> PeopleMock {
+        let addr = self.config.addr;
+        match self.try_start().await {
+            Ok(mock) => mock,
+            Err(err) => panic!("people-mock could not listen on {addr}: {err}"),
+        }
+    }
+}

@@ -1,0 +1,326 @@
+//! The request journal: a bounded ring buffer of what the server received.
+//!
+//! Only the request line, the headers (with credentials redacted), the status
+//! and the latency are kept; never a body.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use http::HeaderMap;
+
+use crate::sync::lock;
+
+/// What replaces the value of a credential header or query parameter.
+pub const REDACTED: &str = "[redacted]";
+
+const SECRET_HEADERS: [&str; 4] = [
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+];
+const SECRET_PARAMS: [&str; 5] = [
+    "access_token",
+    "refresh_token",
+    "client_secret",
+    "token",
+    "password",
+];
+
+/// One recorded request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JournalEntry {
+    /// The request method, e.g. `GET`.
+    pub method: String,
+    /// The path as sent (percent-encoded), e.g. `/api/v1/people/O%27Brien`.
+    pub path: String,
+    /// The query string as sent, with secret parameters redacted.
+    pub query: Option<String>,
+    /// The request headers in order, `Authorization` and `Cookie` values redacted.
+    pub headers: Vec<(String, String)>,
+    /// The response status; 0 when the connection was dropped by a fault.
+    pub status: u16,
+    /// Time from receiving the request head to producing the response head.
+    pub latency: Duration,
+    /// When the request arrived.
+    pub at: DateTime<Utc>,
+}
+
+impl JournalEntry {
+    pub(crate) fn new(
+        method: &str,
+        path: &str,
+        query: Option<&str>,
+        headers: &HeaderMap,
+        at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            method: method.to_string(),
+            path: path.to_string(),
+            query: query.map(redact_query),
+            headers: redact_headers(headers),
+            status: 0,
+            latency: Duration::ZERO,
+            at,
+        }
+    }
+
+    /// The value of the first header with this name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The JSON form used by the admin surface.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "headers": self.headers.iter().map(|(n, v)| [n, v]).collect::<Vec<_>>(),
+            "status": self.status,
+            "latency_ms": self.latency.as_secs_f64() * 1000.0,
+            "at": crate::store::format_time(&self.at),
+        })
+    }
+}
+
+fn redact_headers(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let name = name.as_str().to_string();
+            let value = if SECRET_HEADERS.contains(&name.as_str()) {
+                REDACTED.to_string()
+            } else {
+                String::from_utf8_lossy(value.as_bytes()).into_owned()
+            };
+            (name, value)
+        })
+        .collect()
+}
+
+fn redact_query(query: &str) -> String {
+    query
+        .split('&')
+        .map(|pair| {
+            let name = pair.split('=').next().unwrap_or("");
+            let decoded = percent_encoding::percent_decode_str(name).decode_utf8_lossy();
+            if SECRET_PARAMS
+                .iter()
+                .any(|s| decoded.eq_ignore_ascii_case(s))
+            {
+                format!("{name}={REDACTED}")
+            } else {
+                pair.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The bounded journal.
+#[derive(Debug)]
+pub(crate) struct Journal {
+    capacity: usize,
+    entries: Mutex<VecDeque<JournalEntry>>,
+}
+
+impl Journal {
+    pub(crate) fn new(capacity: usize) -> Self {
+        Self {
+            capacity,
+            entries: Mutex::new(VecDeque::with_capacity(capacity.min(1024))),
+        }
+    }
+
+    pub(crate) fn enabled(&self) -> bool {
+        self.capacity > 0
+    }
+
+    pub(crate) fn record(&self, entry: JournalEntry) {
+        if self.capacity == 0 {
+            return;
+        }
+        let mut entries = lock(&self.entries);
+        while entries.len() >= self.capacity {
+            entries.pop_front();
+        }
+        entries.push_back(entry);
+    }
+
+    pub(crate) fn entries(&self) -> Vec<JournalEntry> {
+        lock(&self.entries).iter().cloned().collect()
+    }
+
+    pub(crate) fn count(&self, method: &str, pattern: &str) -> usize {
+        lock(&self.entries)
+            .iter()
+            .filter(|e| e.method.eq_ignore_ascii_case(method) && path_matches(pattern, &e.path))
+            .count()
+    }
+
+    pub(crate) fn clear(&self) -> usize {
+        let mut entries = lock(&self.entries);
+        let count = entries.len();
+        entries.clear();
+        count
+    }
+}
+
+/// Exact path, or a prefix when the pattern ends with `*`.
+pub(crate) fn path_matches(pattern: &str, path: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => path.starts_with(prefix),
+        None => path == pattern,
+    }
+}
+
+/// An expectation on the number of recorded requests, checked with
+/// [`PeopleMock::verify`](crate::PeopleMock::verify).
+///
+/// ```
+/// use people_mock::Expect;
+/// let once = Expect::requests("POST", "/api/v1/oauth/token").times(1);
+/// let some = Expect::requests("GET", "/api/v1/people*").at_least(2);
+/// # let _ = (once, some);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expect {
+    method: String,
+    path: String,
+    min: usize,
+    max: Option<usize>,
+}
+
+impl Expect {
+    /// Requests with this method and path (exact, or a prefix ending with `*`).
+    /// Without a count, at least one is expected.
+    pub fn requests(method: &str, path: &str) -> Self {
+        Self {
+            method: method.to_ascii_uppercase(),
+            path: path.to_string(),
+            min: 1,
+            max: None,
+        }
+    }
+
+    /// Exactly `n` requests.
+    pub fn times(mut self, n: usize) -> Self {
+        self.min = n;
+        self.max = Some(n);
+        self
+    }
+
+    /// At least `n` requests.
+    pub fn at_least(mut self, n: usize) -> Self {
+        self.min = n;
+        self
+    }
+
+    /// At most `n` requests.
+    pub fn at_most(mut self, n: usize) -> Self {
+        self.max = Some(n);
+        if self.min > n {
+            self.min = 0;
+        }
+        self
+    }
+
+    /// No such request.
+    pub fn never(self) -> Self {
+        self.times(0)
+    }
+
+    pub(crate) fn check(&self, journal: &Journal) -> Result<(), String> {
+        let seen = journal.count(&self.method, &self.path);
+        let ok = seen >= self.min && self.max.is_none_or(|max| seen <= max);
+        if ok {
+            return Ok(());
+        }
+        let wanted = match self.max {
+            Some(max) if max == self.min => format!("exactly {max}"),
+            Some(max) => format!("between {} and {max}", self.min),
+            None => format!("at least {}", self.min),
+        };
+        Err(format!(
+            "expected {wanted} {} {} request(s), received {seen}",
+            self.method, self.path
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    fn entry(method: &str, path: &str) -> JournalEntry {
+        JournalEntry::new(method, path, None, &HeaderMap::new(), Utc::now())
+    }
+
+    #[test]
+    fn ring_buffer_is_bounded() {
+        let journal = Journal::new(2);
+        journal.record(entry("GET", "/a"));
+        journal.record(entry("GET", "/b"));
+        journal.record(entry("GET", "/c"));
+        let paths: Vec<_> = journal.entries().into_iter().map(|e| e.path).collect();
+        assert_eq!(paths, ["/b", "/c"]);
+        let off = Journal::new(0);
+        off.record(entry("GET", "/a"));
+        assert!(off.entries().is_empty());
+    }
+
+    #[test]
+    fn redaction() {
+        let mut headers = HeaderMap::new();
+        headers.insert("authorization", HeaderValue::from_static("Bearer secret"));
+        headers.insert("cookie", HeaderValue::from_static("a=b"));
+        headers.insert("accept", HeaderValue::from_static("*/*"));
+        let e = JournalEntry::new(
+            "GET",
+            "/x",
+            Some("page=1&access_token=abc"),
+            &headers,
+            Utc::now(),
+        );
+        assert_eq!(e.header("Authorization"), Some(REDACTED));
+        assert_eq!(e.header("cookie"), Some(REDACTED));
+        assert_eq!(e.header("accept"), Some("*/*"));
+        assert_eq!(e.query.as_deref(), Some("page=1&access_token=[redacted]"));
+    }
+
+    #[test]
+    fn expectations() {
+        let journal = Journal::new(10);
+        journal.record(entry("POST", "/api/v1/oauth/token"));
+        assert!(
+            Expect::requests("post", "/api/v1/oauth/token")
+                .times(1)
+                .check(&journal)
+                .is_ok()
+        );
+        assert!(
+            Expect::requests("POST", "/api/v1/*")
+                .at_least(2)
+                .check(&journal)
+                .is_err()
+        );
+        assert!(
+            Expect::requests("GET", "/api/v1/people")
+                .never()
+                .check(&journal)
+                .is_ok()
+        );
+        let err = Expect::requests("GET", "/x")
+            .times(2)
+            .check(&journal)
+            .unwrap_err();
+        assert!(err.contains("exactly 2"), "{err}");
+    }
+}

@@ -1,0 +1,118 @@
+//! An in-memory server for the People API v1, for tests and example scripts.
+//!
+//! Start one per test; it listens on `127.0.0.1` on a free port, starts in
+//! about a millisecond, and stops when dropped:
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! use std::time::Duration;
+//! use people_mock::{Expect, Fault, PeopleMock};
+//!
+//! let mock = PeopleMock::start().await;
+//! assert_eq!(mock.base_url().as_str(), format!("{}/api/v1/", mock.uri()));
+//! assert_eq!((mock.client_id(), mock.client_secret()), ("demo-client", "demo-secret"));
+//! assert_eq!(mock.people().len(), 3); // Farrell, Brockman, Easter
+//!
+//! // The next two GETs of the list answer 503 with Retry-After: 1.
+//! mock.inject(
+//!     Fault::status(503)
+//!         .retry_after(Duration::from_secs(1))
+//!         .method("GET")
+//!         .path("/api/v1/people")
+//!         .times(2),
+//! );
+//! // ... exercise a client against mock.base_url() ...
+//! assert!(mock.verify(&Expect::requests("POST", "/api/v1/oauth/token").never()).is_ok());
+//! # }
+//! ```
+//!
+//! Other settings go through [`PeopleMock::builder`]:
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! use std::time::Duration;
+//! let mock = people_mock::PeopleMock::builder()
+//!     .token_ttl(Duration::from_secs(2))
+//!     .rate_limit(100, Duration::from_secs(1))
+//!     .client("robot", "robot-secret", &["people:read"])
+//!     .people(500)
+//!     .start()
+//!     .await;
+//! assert_eq!(mock.people().len(), 503);
+//! # }
+//! ```
+//!
+//! # Defaults
+//!
+//! | setting | default |
+//! |---|---|
+//! | address | `127.0.0.1:0` (a free port) |
+//! | clients | `demo-client`/`demo-secret` with `people:read people:write`; `reader`/`reader-secret` with `people:read` |
+//! | access token lifetime | 3600 s |
+//! | refresh token lifetime | 24 h (refresh tokens rotate: each use retires the old one) |
+//! | rate limit | 600 requests per 60 s, per client (per peer address without a valid token) |
+//! | JSON body limit | 64 KiB |
+//! | photo limit | 5 MiB |
+//! | attachment limits | 20 MiB a file, 50 MiB a request |
+//! | seed data | Doug Farrell, Kent Brockman, Bunny Easter (plus [`people`](PeopleMockBuilder::people) generated ones) |
+//! | journal | the last 1000 requests; `Authorization` and `Cookie` values redacted, no bodies |
+//! | header read timeout | 10 s (a client slower to send its request head is cut off) |
+//!
+//! # What it serves
+//!
+//! - The People API v1 under `/api/v1`: the token endpoint `POST /api/v1/oauth/token`,
+//!   `/people`, `/people/{lname}`, its photo and attachments, with the status codes,
+//!   headers and JSON error bodies of the contract.
+//! - Its OpenAPI description at `/api/v1/openapi.yaml` and `/api/v1/openapi.json`,
+//!   interactive docs (Swagger UI, embedded) at `/api/v1/ui/` (`/api/v1/docs` redirects
+//!   there) and a demo page at `/`.
+//! - An admin surface under `/__mock/` (no authentication, JSON in and out): `POST
+//!   /__mock/reset`, `POST /__mock/expire-tokens`, `POST /__mock/revoke`,
+//!   `GET|POST|DELETE /__mock/faults`, `GET|DELETE /__mock/faults/{id}`,
+//!   `GET|DELETE /__mock/journal`, `GET /__mock/config`, `GET /__mock/people`.
+//!
+//! # Without a socket
+//!
+//! [`PeopleMockBuilder::into_parts`] gives the axum [`Router`](axum::Router) and
+//! its [`MockState`]; drive the router with `tower::ServiceExt::oneshot`.
+
+#![deny(missing_docs)]
+
+mod admin;
+mod app;
+mod attachments;
+mod auth;
+mod body;
+mod builder;
+mod errors;
+mod etag;
+mod fault;
+mod journal;
+mod linger;
+mod negotiation;
+mod paging;
+mod people;
+mod photo;
+mod rate_limit;
+mod routes;
+mod server;
+mod spec;
+mod state;
+mod store;
+mod sync;
+mod token_endpoint;
+mod ui;
+mod upload;
+
+pub use auth::{SCOPE_READ, SCOPE_WRITE};
+pub use builder::{
+    DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, PeopleMockBuilder, READER_CLIENT_ID, READER_CLIENT_SECRET,
+};
+pub use fault::{DEFAULT_PRIORITY, Fault, FaultId, FaultInfo, FaultKind};
+pub use journal::{Expect, JournalEntry, REDACTED};
+pub use routes::{API_BASE, encode_segment};
+pub use server::PeopleMock;
+pub use spec::{OPENAPI_YAML, openapi_json};
+pub use state::{MockState, PersonSnapshot};

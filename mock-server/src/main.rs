@@ -1,0 +1,170 @@
+//! `people-mock`: the People API v1 mock server as a program.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use people_mock::{
+    DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, PeopleMock, READER_CLIENT_ID, READER_CLIENT_SECRET,
+};
+
+/// An in-memory People API v1 server for tests and example scripts.
+///
+/// Every request is logged on standard error (method, path, status, latency);
+/// set RUST_LOG (e.g. RUST_LOG=warn) to change the level.
+#[derive(Debug, Parser)]
+#[command(name = "people-mock", version, about, long_about = None)]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", env = "PEOPLE_MOCK_ADDR")]
+    addr: SocketAddr,
+    /// Access token lifetime, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 3600)]
+    token_ttl: u64,
+    /// Refresh token lifetime, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 86_400)]
+    refresh_ttl: u64,
+    /// Requests per client per window on /people… routes.
+    #[arg(long, value_name = "N", default_value_t = 600)]
+    rate_limit: u32,
+    /// Length of the rate-limit window, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    rate_window: u64,
+    /// Largest photo, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 5 * 1024 * 1024)]
+    photo_limit: u64,
+    /// Largest attachment file, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 20 * 1024 * 1024)]
+    attachment_limit: u64,
+    /// Largest sum of attachment files in one request, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 50 * 1024 * 1024)]
+    attachment_request_limit: u64,
+    /// Largest JSON request body, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024)]
+    json_limit: u64,
+    /// People to generate beyond the three seeds.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    people: usize,
+    /// An extra client as ID:SECRET:SCOPES (scopes comma- or space-separated); repeatable.
+    #[arg(long = "client", value_name = "ID:SECRET:SCOPES", value_parser = parse_client)]
+    clients: Vec<(String, String, String)>,
+    /// Leave out the default clients demo-client and reader.
+    #[arg(long)]
+    no_default_clients: bool,
+    /// Capacity of the request journal (0 turns it off).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    journal: usize,
+    /// Seconds a client may take to send a request head.
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    header_read_timeout: u64,
+    /// Log format on standard error.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    /// One human-readable line per event.
+    Text,
+    /// Compact lines.
+    Compact,
+    /// No request log.
+    Off,
+}
+
+fn parse_client(text: &str) -> Result<(String, String, String), String> {
+    let mut parts = text.splitn(3, ':');
+    let id = parts.next().unwrap_or_default();
+    let secret = parts.next().ok_or("expected ID:SECRET:SCOPES")?;
+    let scopes = parts.next().unwrap_or_default();
+    if id.is_empty() || secret.is_empty() {
+        return Err("the id and the secret must not be empty".into());
+    }
+    Ok((id.to_string(), secret.to_string(), scopes.to_string()))
+}
+
+fn init_logging(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    if format == LogFormat::Off {
+        return;
+    }
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Compact => builder.compact().try_init(),
+        _ => builder.try_init(),
+    };
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    init_logging(args.log_format);
+    let mut builder = PeopleMock::builder()
+        .addr(args.addr)
+        .token_ttl(Duration::from_secs(args.token_ttl))
+        .refresh_ttl(Duration::from_secs(args.refresh_ttl))
+        .rate_limit(args.rate_limit, Duration::from_secs(args.rate_window))
+        .photo_limit(args.photo_limit)
+        .attachment_limits(args.attachment_limit, args.attachment_request_limit)
+        .json_limit(args.json_limit)
+        .people(args.people)
+        .journal(args.journal)
+        .header_read_timeout(Duration::from_secs(args.header_read_timeout));
+    if args.no_default_clients {
+        builder = builder.no_default_clients();
+    }
+    for (id, secret, scopes) in &args.clients {
+        builder = builder.client(id, secret, &[scopes.as_str()]);
+    }
+    let mock = match builder.try_start().await {
+        Ok(mock) => mock,
+        Err(err) => {
+            eprintln!("people-mock: cannot listen on {}: {err}", args.addr);
+            return ExitCode::FAILURE;
+        }
+    };
+    let base = mock.base_url();
+    println!("people-mock listening on {base}");
+    println!("  spec:  {base}openapi.yaml (and openapi.json; docs at {base}ui/)");
+    println!("  admin: {}/__mock/", mock.uri());
+    println!("  token: POST {base}oauth/token (grant_type=client_credentials)");
+    if !args.no_default_clients {
+        println!(
+            "  demo client: {DEMO_CLIENT_ID} / {DEMO_CLIENT_SECRET} (people:read people:write)"
+        );
+        println!("  read-only:   {READER_CLIENT_ID} / {READER_CLIENT_SECRET} (people:read)");
+    }
+    for (id, _, scopes) in &args.clients {
+        println!("  client:      {id} / (secret as given) ({scopes})");
+    }
+    wait_for_signal().await;
+    eprintln!("people-mock: shutting down");
+    mock.shutdown().await;
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,302 @@
+//! Handlers of `/people` and `/people/{lname}`.
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::response::Response;
+use http::header::{CONTENT_TYPE, ETAG, LINK, LOCATION};
+use http::{HeaderMap, HeaderValue, StatusCode};
+use serde_json::{Map, Value};
+
+use crate::body::{ReadError, read_limited};
+use crate::errors::{ApiError, Detail};
+use crate::etag::parse_if_match;
+use crate::negotiation::{require_content_type, require_json_accept};
+use crate::paging::{Params, pagination};
+use crate::routes::person_path;
+use crate::state::MockState;
+
+const MAX_NAME_CHARS: usize = 64;
+
+/// A JSON response.
+pub(crate) fn json_response(status: StatusCode, value: &Value) -> Response {
+    let body = serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec());
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+/// An empty response with a status.
+pub(crate) fn empty(status: StatusCode) -> Response {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = status;
+    response
+}
+
+pub(crate) fn set_header(response: &mut Response, name: http::HeaderName, value: &str) {
+    if let Ok(value) = HeaderValue::from_str(value) {
+        response.headers_mut().insert(name, value);
+    }
+}
+
+/// `host:port` for absolute links: the request's `Host` when it looks like
+/// one, else the server's own address.
+pub(crate) fn link_authority(state: &MockState, headers: &HeaderMap) -> String {
+    let host = headers
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::trim)
+        .filter(|h| {
+            !h.is_empty()
+                && h.len() < 256
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-_:[]".contains(&b))
+        });
+    match host {
+        Some(host) => host.to_string(),
+        None => state
+            .inner
+            .host
+            .get()
+            .cloned()
+            .unwrap_or_else(|| "localhost".to_string()),
+    }
+}
+
+/// Reads a JSON object body within the JSON limit.
+pub(crate) async fn read_json_object(
+    state: &MockState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Map<String, Value>, ApiError> {
+    let limit = state.inner.config.json_limit;
+    let bytes = read_limited(headers, body, limit)
+        .await
+        .map_err(|e| match e {
+            ReadError::TooLarge => ApiError::payload_too_large("json_limit", limit),
+            ReadError::Broken => ApiError::invalid_json("The request body could not be read"),
+        })?;
+    let value: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| ApiError::invalid_json(format!("The body is not valid JSON: {e}")))?;
+    match value {
+        Value::Object(map) => Ok(map),
+        _ => Err(ApiError::invalid_json("The body must be a JSON object")),
+    }
+}
+
+/// A member that must be a string when present and not null.
+fn string_member<'a>(map: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>, ApiError> {
+    match map.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(ApiError::invalid_json(format!("'{name}' must be a string"))
+            .with_details(vec![Detail::new(name, "must be a string")])),
+    }
+}
+
+/// Checks a name against the rules of `fname` (and, for the key, of `lname`).
+pub(crate) fn check_name(
+    field: &str,
+    value: Option<&str>,
+    is_key: bool,
+    details: &mut Vec<Detail>,
+) {
+    let Some(value) = value else {
+        details.push(Detail::new(field, "is required"));
+        return;
+    };
+    if value.is_empty() {
+        details.push(Detail::new(field, "must not be empty"));
+        return;
+    }
+    if value.chars().count() > MAX_NAME_CHARS {
+        details.push(Detail::new(
+            field,
+            format!("must be at most {MAX_NAME_CHARS} characters"),
+        ));
+    }
+    if value.chars().any(char::is_control) {
+        details.push(Detail::new(field, "must not contain control characters"));
+    }
+    if is_key && value.contains('/') {
+        details.push(Detail::new(field, "must not contain '/'"));
+    }
+    if value.trim() != value {
+        details.push(Detail::new(field, "must not start or end with white space"));
+    }
+}
+
+fn with_etag(mut response: Response, etag: &str) -> Response {
+    set_header(&mut response, ETAG, etag);
+    response
+}
+
+/// `GET /people`.
+pub(crate) fn list(state: &MockState, req: &Request) -> Result<Response, ApiError> {
+    require_json_accept(req.headers())?;
+    let params = Params::parse(req.uri().query())?;
+    let (total, page) = state.inner.store.list(&params.list_query());
+    let authority = link_authority(state, req.headers());
+    let (meta, link) = pagination(&params, total, page.len(), &authority);
+    let data: Vec<Value> = page.iter().map(|p| p.to_json()).collect();
+    let body = serde_json::json!({ "data": data, "meta": { "pagination": meta } });
+    let mut response = json_response(StatusCode::OK, &body);
+    set_header(&mut response, LINK, &link);
+    Ok(response)
+}
+
+/// `POST /people`.
+pub(crate) async fn create(state: &MockState, req: Request) -> Result<Response, ApiError> {
+    let (parts, body) = req.into_parts();
+    require_content_type(&parts.headers, &["application/json"])?;
+    let map = read_json_object(state, &parts.headers, body).await?;
+    let fname = string_member(&map, "fname")?;
+    let lname = string_member(&map, "lname")?;
+    let mut details = Vec::new();
+    check_name("fname", fname, false, &mut details);
+    check_name("lname", lname, true, &mut details);
+    let (Some(fname), Some(lname), true) = (fname, lname, details.is_empty()) else {
+        return Err(ApiError::validation(details));
+    };
+    let view = state.inner.store.create(fname, lname)?;
+    let mut response = empty(StatusCode::CREATED);
+    set_header(&mut response, LOCATION, &person_path(lname));
+    Ok(with_etag(response, &view.etag))
+}
+
+/// `GET /people/{lname}` (and HEAD).
+pub(crate) fn get(state: &MockState, lname: &str, req: &Request) -> Result<Response, ApiError> {
+    require_json_accept(req.headers())?;
+    let view = state.inner.store.get(lname)?;
+    Ok(with_etag(
+        json_response(StatusCode::OK, &view.to_json()),
+        &view.etag,
+    ))
+}
+
+/// `PUT /people/{lname}`.
+pub(crate) async fn put(
+    state: &MockState,
+    lname: &str,
+    req: Request,
+) -> Result<Response, ApiError> {
+    let (parts, body) = req.into_parts();
+    require_content_type(&parts.headers, &["application/json"])?;
+    let map = read_json_object(state, &parts.headers, body).await?;
+    let fname = string_member(&map, "fname")?;
+    let body_lname = string_member(&map, "lname")?;
+    let if_match = parse_if_match(&parts.headers)?;
+    let mut details = Vec::new();
+    check_name("fname", fname, false, &mut details);
+    match body_lname {
+        None => details.push(Detail::new("lname", "is required")),
+        Some(given) if given != lname => {
+            details.push(Detail::new("lname", "must equal the lname in the path"))
+        }
+        Some(_) => {}
+    }
+    let (Some(fname), true) = (fname, details.is_empty()) else {
+        return Err(ApiError::validation(details));
+    };
+    let view = state
+        .inner
+        .store
+        .update(lname, Some(fname), if_match.as_ref())?;
+    Ok(with_etag(empty(StatusCode::NO_CONTENT), &view.etag))
+}
+
+/// `PATCH /people/{lname}` (JSON merge patch).
+pub(crate) async fn patch(
+    state: &MockState,
+    lname: &str,
+    req: Request,
+) -> Result<Response, ApiError> {
+    let (parts, body) = req.into_parts();
+    require_content_type(
+        &parts.headers,
+        &["application/merge-patch+json", "application/json"],
+    )?;
+    let map = read_json_object(state, &parts.headers, body).await?;
+    let fname = match map.get("fname") {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(Value::String(s)) => Some(Some(s.as_str())),
+        Some(_) => {
+            return Err(ApiError::invalid_json("'fname' must be a string")
+                .with_details(vec![Detail::new("fname", "must be a string")]));
+        }
+    };
+    let body_lname = match map.get("lname") {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(Value::String(s)) => Some(Some(s.as_str())),
+        Some(_) => {
+            return Err(ApiError::invalid_json("'lname' must be a string")
+                .with_details(vec![Detail::new("lname", "must be a string")]));
+        }
+    };
+    let if_match = parse_if_match(&parts.headers)?;
+    let mut details = Vec::new();
+    match fname {
+        Some(None) => details.push(Detail::new("fname", "cannot be removed")),
+        Some(value) => check_name("fname", value, false, &mut details),
+        None => {}
+    }
+    match body_lname {
+        Some(None) => details.push(Detail::new("lname", "cannot be removed")),
+        Some(Some(given)) if given != lname => details.push(Detail::new(
+            "lname",
+            "cannot be changed; it must equal the lname in the path",
+        )),
+        _ => {}
+    }
+    if !details.is_empty() {
+        return Err(ApiError::validation(details));
+    }
+    let view = state
+        .inner
+        .store
+        .update(lname, fname.flatten(), if_match.as_ref())?;
+    Ok(with_etag(empty(StatusCode::NO_CONTENT), &view.etag))
+}
+
+/// `DELETE /people/{lname}`.
+pub(crate) fn delete(state: &MockState, lname: &str, req: &Request) -> Result<Response, ApiError> {
+    let if_match = parse_if_match(req.headers())?;
+    state.inner.store.delete(lname, if_match.as_ref())?;
+    Ok(empty(StatusCode::NO_CONTENT))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(value: Option<&str>, is_key: bool) -> Vec<String> {
+        let mut details = Vec::new();
+        check_name("n", value, is_key, &mut details);
+        details.into_iter().map(|d| d.message).collect()
+    }
+
+    #[test]
+    fn name_rules() {
+        for ok in ["O'Brien", "Lévi-Strauss", "van der Berg", "100%", "李"] {
+            assert!(problems(Some(ok), true).is_empty(), "{ok}");
+        }
+        assert_eq!(problems(None, true), ["is required"]);
+        assert_eq!(problems(Some(""), true), ["must not be empty"]);
+        assert_eq!(
+            problems(Some(" a"), true),
+            ["must not start or end with white space"]
+        );
+        assert_eq!(problems(Some("a/b"), true), ["must not contain '/'"]);
+        assert!(problems(Some("a/b"), false).is_empty());
+        assert_eq!(
+            problems(Some("a\u{7}"), true),
+            ["must not contain control characters"]
+        );
+        assert!(problems(Some(&"é".repeat(64)), true).is_empty());
+        assert_eq!(problems(Some(&"é".repeat(65)), true).len(), 1);
+    }
+}

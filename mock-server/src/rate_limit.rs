@@ -1,0 +1,142 @@
+//! Fixed-window rate limiting per client (or per peer address without a valid token).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use axum::response::Response;
+use http::HeaderValue;
+
+use crate::sync::lock;
+
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    started: Instant,
+    reset_unix: u64,
+    count: u32,
+}
+
+/// The state of one key's window after a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RateStatus {
+    pub(crate) limit: u32,
+    pub(crate) remaining: u32,
+    pub(crate) reset_unix: u64,
+    /// Seconds until the window ends, at least 1.
+    pub(crate) retry_after: u64,
+    pub(crate) exceeded: bool,
+}
+
+impl RateStatus {
+    /// Adds `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`.
+    pub(crate) fn apply(&self, response: &mut Response) {
+        let headers = response.headers_mut();
+        headers.insert("x-ratelimit-limit", HeaderValue::from(self.limit));
+        headers.insert("x-ratelimit-remaining", HeaderValue::from(self.remaining));
+        headers.insert("x-ratelimit-reset", HeaderValue::from(self.reset_unix));
+    }
+}
+
+/// Counters of every key's current window.
+#[derive(Debug)]
+pub(crate) struct RateLimiter {
+    limit: u32,
+    window: Duration,
+    windows: Mutex<HashMap<String, Window>>,
+}
+
+const PRUNE_ABOVE: usize = 4096;
+
+fn unix_now() -> Duration {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or(Duration::ZERO)
+}
+
+impl RateLimiter {
+    pub(crate) fn new(limit: u32, window: Duration) -> Self {
+        Self {
+            limit: limit.max(1),
+            window: window.max(Duration::from_millis(1)),
+            windows: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn fresh(&self, now: Instant) -> Window {
+        let end = unix_now() + self.window;
+        let reset_unix = end.as_secs() + u64::from(end.subsec_nanos() > 0);
+        Window {
+            started: now,
+            reset_unix,
+            count: 0,
+        }
+    }
+
+    fn status(&self, window: &Window, now: Instant, exceeded: bool) -> RateStatus {
+        let left = (window.started + self.window).saturating_duration_since(now);
+        let retry_after = (left.as_secs() + u64::from(left.subsec_nanos() > 0)).max(1);
+        RateStatus {
+            limit: self.limit,
+            remaining: self.limit.saturating_sub(window.count),
+            reset_unix: window.reset_unix,
+            retry_after,
+            exceeded,
+        }
+    }
+
+    /// Counts one request for `key`; `exceeded` when it is over the limit (and not counted).
+    pub(crate) fn hit(&self, key: &str) -> RateStatus {
+        let now = Instant::now();
+        let mut windows = lock(&self.windows);
+        if windows.len() > PRUNE_ABOVE {
+            let span = self.window;
+            windows.retain(|_, w| now.duration_since(w.started) < span);
+        }
+        let window = windows
+            .entry(key.to_string())
+            .or_insert_with(|| self.fresh(now));
+        if now.duration_since(window.started) >= self.window {
+            *window = self.fresh(now);
+        }
+        if window.count >= self.limit {
+            return self.status(window, now, true);
+        }
+        window.count += 1;
+        self.status(window, now, false)
+    }
+
+    /// The current state for `key` without counting.
+    pub(crate) fn peek(&self, key: &str) -> RateStatus {
+        let now = Instant::now();
+        let windows = lock(&self.windows);
+        match windows.get(key) {
+            Some(w) if now.duration_since(w.started) < self.window => self.status(w, now, false),
+            _ => self.status(&self.fresh(now), now, false),
+        }
+    }
+
+    /// Forgets every counter.
+    pub(crate) fn clear(&self) {
+        lock(&self.windows).clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_then_refuses() {
+        let limiter = RateLimiter::new(2, Duration::from_secs(60));
+        let first = limiter.hit("a");
+        assert_eq!((first.remaining, first.exceeded), (1, false));
+        assert_eq!(limiter.hit("a").remaining, 0);
+        let third = limiter.hit("a");
+        assert!(third.exceeded);
+        assert!(third.retry_after >= 1 && third.retry_after <= 60);
+        assert_eq!(limiter.hit("b").remaining, 1);
+        assert_eq!(limiter.peek("b").remaining, 1);
+        limiter.clear();
+        assert_eq!(limiter.peek("a").remaining, 2);
+    }
+}

@@ -1,0 +1,257 @@
+//! [`PeopleMock`]: a running server and its controls.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Notify, watch};
+use tokio::task::{JoinHandle, JoinSet};
+use tower::Service;
+
+use crate::app::{DropSignal, Peer};
+use crate::builder::PeopleMockBuilder;
+use crate::fault::{Fault, FaultId, FaultInfo};
+use crate::journal::{Expect, JournalEntry};
+use crate::state::{MockState, PersonSnapshot};
+
+/// How long a shutdown waits for requests in flight.
+const DRAIN: Duration = Duration::from_secs(5);
+
+/// A running People API v1 server on its own port.
+///
+/// Dropping it stops accepting connections at once, lets requests in flight
+/// finish, and frees the port; [`shutdown`](Self::shutdown) does the same and
+/// waits for it.
+#[derive(Debug)]
+pub struct PeopleMock {
+    state: MockState,
+    addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl PeopleMock {
+    /// Starts a server with every default on `127.0.0.1` and a free port.
+    ///
+    /// # Panics
+    /// If no loopback port can be bound.
+    pub async fn start() -> Self {
+        Self::builder().start().await
+    }
+
+    /// A builder for a server with other settings.
+    pub fn builder() -> PeopleMockBuilder {
+        PeopleMockBuilder::new()
+    }
+
+    /// The router of a server configured by `builder`, without a socket.
+    pub fn router(builder: PeopleMockBuilder) -> Router {
+        builder.into_router()
+    }
+
+    pub(crate) async fn serve(state: MockState) -> std::io::Result<Self> {
+        let config = &state.inner.config;
+        let listener = std::net::TcpListener::bind(config.addr)?;
+        listener.set_nonblocking(true)?;
+        let listener = TcpListener::from_std(listener)?;
+        let addr = listener.local_addr()?;
+        let _ = state.inner.host.set(addr.to_string());
+        let (stop, stopped) = watch::channel(false);
+        let timeout = config.header_read_timeout;
+        let task = tokio::spawn(accept_loop(listener, state.router(), stopped, timeout));
+        Ok(Self {
+            state,
+            addr,
+            stop,
+            task: Some(task),
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub fn uri(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// `http://127.0.0.1:PORT/api/v1/`, with a trailing slash.
+    pub fn base_url(&self) -> url::Url {
+        let text = format!("{}/api/v1/", self.uri());
+        url::Url::parse(&text).expect("a socket address always forms a valid URL")
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The shared state, cloneable, with the same controls as this handle.
+    pub fn state(&self) -> &MockState {
+        &self.state
+    }
+
+    /// Stops the server and waits until it has stopped (requests in flight get a few seconds).
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+
+    /// Id of the default read-write client, `demo-client`.
+    pub fn client_id(&self) -> &str {
+        self.state.client_id()
+    }
+
+    /// Secret of the default read-write client, `demo-secret`.
+    pub fn client_secret(&self) -> &str {
+        self.state.client_secret()
+    }
+
+    /// Expires every access and refresh token; returns how many were live.
+    pub fn expire_tokens(&self) -> usize {
+        self.state.expire_tokens()
+    }
+
+    /// Revokes one access or refresh token; false if it is unknown.
+    pub fn revoke(&self, token: &str) -> bool {
+        self.state.revoke(token)
+    }
+
+    /// Restores the seed data and forgets tokens, faults, the journal and rate counters.
+    pub fn reset(&self) {
+        self.state.reset();
+    }
+
+    /// Every live person, ordered by lname.
+    pub fn people(&self) -> Vec<PersonSnapshot> {
+        self.state.people()
+    }
+
+    /// One live person.
+    pub fn person(&self, lname: &str) -> Option<PersonSnapshot> {
+        self.state.person(lname)
+    }
+
+    /// Adds a fault; it applies to matching requests until used up or removed.
+    pub fn inject(&self, fault: Fault) -> FaultId {
+        self.state.inject(fault)
+    }
+
+    /// Every injected fault with its use count, oldest first.
+    pub fn faults(&self) -> Vec<FaultInfo> {
+        self.state.faults()
+    }
+
+    /// Removes one fault; false if it is unknown.
+    pub fn remove_fault(&self, id: FaultId) -> bool {
+        self.state.remove_fault(id)
+    }
+
+    /// Removes every fault.
+    pub fn clear_faults(&self) {
+        self.state.clear_faults();
+    }
+
+    /// The recorded requests, oldest first.
+    pub fn journal(&self) -> Vec<JournalEntry> {
+        self.state.journal()
+    }
+
+    /// Same as [`journal`](Self::journal), in wiremock's words.
+    pub fn received_requests(&self) -> Vec<JournalEntry> {
+        self.state.received_requests()
+    }
+
+    /// Empties the journal.
+    pub fn clear_journal(&self) {
+        self.state.clear_journal();
+    }
+
+    /// How many recorded requests have this method and path (exact, or a prefix ending with `*`).
+    pub fn request_count(&self, method: &str, path: &str) -> usize {
+        self.state.request_count(method, path)
+    }
+
+    /// Checks an expectation against the journal; the error says what was seen.
+    pub fn verify(&self, expect: &Expect) -> Result<(), String> {
+        self.state.verify(expect)
+    }
+}
+
+impl Drop for PeopleMock {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    router: Router,
+    mut stopped: watch::Receiver<bool>,
+    header_timeout: Duration,
+) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = stopped.changed() => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => {
+                    connections.spawn(serve_connection(
+                        stream,
+                        peer,
+                        router.clone(),
+                        stopped.clone(),
+                        header_timeout,
+                    ));
+                }
+                // Out of file descriptors or a connection reset before accept: wait a little.
+                Err(_) => tokio::time::sleep(Duration::from_millis(5)).await,
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(DRAIN, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+}
+
+async fn serve_connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    router: Router,
+    mut stopped: watch::Receiver<bool>,
+    header_timeout: Duration,
+) {
+    let _ = stream.set_nodelay(true);
+    let drop_now = Arc::new(Notify::new());
+    let signal = DropSignal(drop_now.clone());
+    let service = hyper::service::service_fn(move |mut req: http::Request<Incoming>| {
+        req.extensions_mut().insert(Peer(peer));
+        req.extensions_mut().insert(signal.clone());
+        let mut router = router.clone();
+        async move { router.call(req.map(Body::new)).await }
+    });
+    let mut builder = http1::Builder::new();
+    builder.timer(TokioTimer::new());
+    builder.header_read_timeout((!header_timeout.is_zero()).then_some(header_timeout));
+    let connection = builder.serve_connection(TokioIo::new(stream), service);
+    tokio::pin!(connection);
+    tokio::select! {
+        _ = connection.as_mut() => {}
+        _ = drop_now.notified() => {}
+        _ = stopped.changed() => {
+            connection.as_mut().graceful_shutdown();
+            tokio::select! {
+                _ = connection.as_mut() => {}
+                _ = drop_now.notified() => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! [`MockState`]: the shared state of one server and the controls a test uses.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::auth::TokenStore;
+use crate::builder::Config;
+use crate::fault::{Fault, FaultId, FaultInfo, FaultSet};
+use crate::journal::{Expect, Journal, JournalEntry};
+use crate::rate_limit::RateLimiter;
+use crate::store::Store;
+
+/// A person as stored, for assertions in tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonSnapshot {
+    /// First name.
+    pub fname: String,
+    /// Last name, the key.
+    pub lname: String,
+    /// Time of creation or of the last change.
+    pub timestamp: DateTime<Utc>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) config: Config,
+    pub(crate) store: Store,
+    pub(crate) tokens: TokenStore,
+    pub(crate) rate: RateLimiter,
+    pub(crate) faults: FaultSet,
+    pub(crate) journal: Journal,
+    /// `host:port` used for absolute links when a request has no usable `Host`.
+    pub(crate) host: OnceLock<String>,
+}
+
+/// A cheap, cloneable handle to a server's in-memory state, with the controls
+/// a test needs: reset, token expiry and revocation, fault injection and the
+/// request journal. [`PeopleMock`](crate::PeopleMock) offers the same methods.
+#[derive(Clone)]
+pub struct MockState {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for MockState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockState")
+            .field("people", &self.people().len())
+            .field("faults", &self.faults().len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockState {
+    pub(crate) fn new(config: Config) -> Self {
+        let store = Store::default();
+        store.seed(config.people);
+        let inner = Inner {
+            rate: RateLimiter::new(config.rate_limit, config.rate_window),
+            journal: Journal::new(config.journal),
+            store,
+            tokens: TokenStore::default(),
+            faults: FaultSet::default(),
+            host: OnceLock::new(),
+            config,
+        };
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// The axum router serving this state.
+    pub fn router(&self) -> axum::Router {
+        crate::app::router(self.clone())
+    }
+
+    /// Id of the default client (`demo-client`), or of the first configured
+    /// client when the defaults are off (empty when there is none).
+    pub fn client_id(&self) -> &str {
+        self.default_client().map_or("", |c| c.id.as_str())
+    }
+
+    /// Secret of the client of [`client_id`](Self::client_id).
+    pub fn client_secret(&self) -> &str {
+        self.default_client().map_or("", |c| c.secret.as_str())
+    }
+
+    fn default_client(&self) -> Option<&crate::auth::Client> {
+        let clients = &self.inner.config.clients;
+        clients
+            .iter()
+            .find(|c| c.id == crate::builder::DEMO_CLIENT_ID)
+            .or_else(|| clients.first())
+    }
+
+    /// Expires every access and refresh token; returns how many were live.
+    pub fn expire_tokens(&self) -> usize {
+        self.inner.tokens.expire_all()
+    }
+
+    /// Revokes one access or refresh token; false if it is unknown.
+    pub fn revoke(&self, token: &str) -> bool {
+        self.inner.tokens.revoke(token)
+    }
+
+    /// Restores the seed data and forgets tokens, faults, the journal and rate counters.
+    pub fn reset(&self) {
+        self.inner.store.seed(self.inner.config.people);
+        self.inner.tokens.clear();
+        self.inner.faults.clear();
+        self.inner.journal.clear();
+        self.inner.rate.clear();
+    }
+
+    /// Every live person, ordered by lname.
+    pub fn people(&self) -> Vec<PersonSnapshot> {
+        self.inner
+            .store
+            .snapshot()
+            .into_iter()
+            .map(|p| PersonSnapshot {
+                fname: p.fname,
+                lname: p.lname,
+                timestamp: p.timestamp,
+            })
+            .collect()
+    }
+
+    /// One live person.
+    pub fn person(&self, lname: &str) -> Option<PersonSnapshot> {
+        self.inner.store.get(lname).ok().map(|p| PersonSnapshot {
+            fname: p.fname,
+            lname: p.lname,
+            timestamp: p.timestamp,
+        })
+    }
+
+    /// Adds a fault; it applies to matching requests until used up or removed.
+    pub fn inject(&self, fault: Fault) -> FaultId {
+        self.inner.faults.add(fault)
+    }
+
+    /// Every injected fault with its use count, oldest first.
+    pub fn faults(&self) -> Vec<FaultInfo> {
+        self.inner.faults.list()
+    }
+
+    /// Removes one fault; false if it is unknown.
+    pub fn remove_fault(&self, id: FaultId) -> bool {
+        self.inner.faults.remove(id)
+    }
+
+    /// Removes every fault.
+    pub fn clear_faults(&self) {
+        self.inner.faults.clear();
+    }
+
+    /// The recorded requests, oldest first (at most the journal's capacity).
+    pub fn journal(&self) -> Vec<JournalEntry> {
+        self.inner.journal.entries()
+    }
+
+    /// Same as [`journal`](Self::journal), in wiremock's words.
+    pub fn received_requests(&self) -> Vec<JournalEntry> {
+        self.journal()
+    }
+
+    /// Empties the journal.
+    pub fn clear_journal(&self) {
+        self.inner.journal.clear();
+    }
+
+    /// How many recorded requests have this method and path (exact, or a prefix
+    /// ending with `*`). Counts only what the journal still holds.
+    pub fn request_count(&self, method: &str, path: &str) -> usize {
+        self.inner.journal.count(method, path)
+    }
+
+    /// Checks an expectation against the journal; the error says what was seen.
+    pub fn verify(&self, expect: &Expect) -> Result<(), String> {
+        expect.check(&self.inner.journal)
+    }
+
+    /// Access token lifetime.
+    pub fn token_ttl(&self) -> Duration {
+        self.inner.config.token_ttl
+    }
+
+    /// The configuration as JSON, without secrets.
+    pub fn config_json(&self) -> serde_json::Value {
+        let c = &self.inner.config;
+        serde_json::json!({
+            "token_ttl_secs": c.token_ttl.as_secs(),
+            "refresh_ttl_secs": c.refresh_ttl.as_secs(),
+            "rate_limit": { "requests": c.rate_limit, "window_secs": c.rate_window.as_secs_f64() },
+            "limits": {
+                "json_bytes": c.json_limit,
+                "photo_bytes": c.photo_limit,
+                "attachment_file_bytes": c.attachment_file_limit,
+                "attachment_request_bytes": c.attachment_request_limit,
+            },
+            "clients": c.clients.iter().map(|cl| serde_json::json!({
+                "client_id": cl.id,
+                "scopes": cl.scopes,
+            })).collect::<Vec<_>>(),
+            "generated_people": c.people,
+            "journal_capacity": c.journal,
+            "header_read_timeout_secs": c.header_read_timeout.as_secs_f64(),
+        })
+    }
+}

@@ -1,0 +1,531 @@
+//! The in-memory data: people, their photos and their attachments.
+//!
+//! One `RwLock` guards the map of people; it is held only for the few
+//! instructions of a read or a write and never across an `.await`. Uploaded
+//! bytes are kept as the chunks they arrived in (shared `Bytes`), so an upload
+//! is stored once and served without copying.
+
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+use axum::body::Body;
+use bytes::Bytes;
+use chrono::{DateTime, SecondsFormat, Utc};
+use sha2::{Digest, Sha256};
+
+use crate::errors::ApiError;
+use crate::etag::IfMatch;
+use crate::sync::{read, write};
+
+/// The three people present on start and after a reset.
+pub(crate) const SEEDS: [(&str, &str); 3] = [
+    ("Doug", "Farrell"),
+    ("Kent", "Brockman"),
+    ("Bunny", "Easter"),
+];
+
+const FIRST_NAMES: [&str; 12] = [
+    "Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Margaret", "Ken", "Frances", "Niklaus",
+    "Radia", "Tony",
+];
+const LAST_NAMES: [&str; 12] = [
+    "Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Hamilton", "Thompson", "Allen",
+    "Wirth", "Perlman", "Hoare",
+];
+
+/// Stored bytes: the chunks an upload arrived in.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Blob {
+    chunks: Vec<Bytes>,
+    len: u64,
+}
+
+impl Blob {
+    pub(crate) fn new(chunks: Vec<Bytes>) -> Self {
+        let len = chunks.iter().map(|c| c.len() as u64).sum();
+        Self { chunks, len }
+    }
+
+    pub(crate) fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// A response body streaming the stored chunks (no copy).
+    pub(crate) fn body(&self) -> Body {
+        let chunks = self.chunks.clone();
+        Body::from_stream(futures::stream::iter(
+            chunks.into_iter().map(Ok::<Bytes, Infallible>),
+        ))
+    }
+}
+
+/// A person's photo.
+#[derive(Debug)]
+pub(crate) struct Photo {
+    pub(crate) content_type: String,
+    pub(crate) blob: Blob,
+    pub(crate) sha256: String,
+    #[allow(dead_code)]
+    pub(crate) caption: Option<String>,
+}
+
+impl Photo {
+    pub(crate) fn etag(&self) -> String {
+        format!("\"{}\"", self.sha256)
+    }
+}
+
+/// A stored attachment.
+#[derive(Debug)]
+pub(crate) struct Attachment {
+    pub(crate) id: String,
+    pub(crate) filename: String,
+    pub(crate) content_type: String,
+    pub(crate) sha256: String,
+    pub(crate) uploaded_at: DateTime<Utc>,
+    pub(crate) note: Option<String>,
+    pub(crate) blob: Blob,
+}
+
+impl Attachment {
+    pub(crate) fn etag(&self) -> String {
+        format!("\"{}\"", self.sha256)
+    }
+
+    pub(crate) fn to_json(&self) -> serde_json::Value {
+        let mut value = serde_json::json!({
+            "id": self.id,
+            "filename": self.filename,
+            "content_type": self.content_type,
+            "size": self.blob.len(),
+            "sha256": self.sha256,
+            "uploaded_at": format_time(&self.uploaded_at),
+        });
+        if let (Some(note), Some(map)) = (&self.note, value.as_object_mut()) {
+            map.insert("note".into(), serde_json::Value::String(note.clone()));
+        }
+        value
+    }
+}
+
+/// A live person.
+#[derive(Debug)]
+pub(crate) struct Person {
+    fname: String,
+    timestamp: DateTime<Utc>,
+    version: u64,
+    photo: Option<Arc<Photo>>,
+    attachments: Vec<Arc<Attachment>>,
+}
+
+#[derive(Debug)]
+enum Slot {
+    Live(Box<Person>),
+    Gone,
+}
+
+/// A copy of a person's public fields and ETag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PersonView {
+    pub(crate) fname: String,
+    pub(crate) lname: String,
+    pub(crate) timestamp: DateTime<Utc>,
+    pub(crate) etag: String,
+}
+
+impl PersonView {
+    pub(crate) fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "fname": self.fname,
+            "lname": self.lname,
+            "timestamp": format_time(&self.timestamp),
+        })
+    }
+}
+
+/// The sort keys of `GET /people`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SortBy {
+    Lname,
+    Fname,
+    Timestamp,
+}
+
+/// What `GET /people` asks of the store.
+#[derive(Debug, Clone)]
+pub(crate) struct ListQuery {
+    pub(crate) sort: SortBy,
+    pub(crate) descending: bool,
+    pub(crate) fname: Option<String>,
+    pub(crate) lname: Option<String>,
+    pub(crate) offset: usize,
+    pub(crate) limit: usize,
+}
+
+/// The people, their photos and attachments.
+#[derive(Debug, Default)]
+pub(crate) struct Store {
+    people: RwLock<BTreeMap<String, Slot>>,
+    versions: AtomicU64,
+    attachment_ids: AtomicU64,
+}
+
+/// RFC 3339 UTC with microseconds and a `Z`.
+pub(crate) fn format_time(time: &DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+fn lookup_error(slot: Option<&Slot>, lname: &str) -> ApiError {
+    match slot {
+        Some(Slot::Gone) => ApiError::person_gone(lname),
+        _ => ApiError::person_not_found(lname),
+    }
+}
+
+fn check_if_match(if_match: Option<&IfMatch>, etag: &str) -> Result<(), ApiError> {
+    match if_match {
+        Some(condition) if !condition.matches(etag) => Err(ApiError::precondition_failed()),
+        _ => Ok(()),
+    }
+}
+
+impl Store {
+    fn next_version(&self) -> u64 {
+        self.versions.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// A new attachment id, unique for the life of the server.
+    pub(crate) fn next_attachment_id(&self) -> String {
+        let n = self.attachment_ids.fetch_add(1, Ordering::Relaxed) + 1;
+        format!("att_{n:08x}")
+    }
+
+    fn etag(&self, lname: &str, person: &Person) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(person.version.to_le_bytes());
+        hasher.update(lname.as_bytes());
+        hasher.update([0]);
+        hasher.update(person.fname.as_bytes());
+        let digest = hex::encode(hasher.finalize());
+        format!("\"{}\"", &digest[..32])
+    }
+
+    fn view(&self, lname: &str, person: &Person) -> PersonView {
+        PersonView {
+            fname: person.fname.clone(),
+            lname: lname.to_string(),
+            timestamp: person.timestamp,
+            etag: self.etag(lname, person),
+        }
+    }
+
+    fn new_person(&self, fname: &str, timestamp: DateTime<Utc>) -> Box<Person> {
+        Box::new(Person {
+            fname: fname.to_string(),
+            timestamp,
+            version: self.next_version(),
+            photo: None,
+            attachments: Vec::new(),
+        })
+    }
+
+    /// Replaces everything with the seed people plus `extra` generated ones.
+    pub(crate) fn seed(&self, extra: usize) {
+        let now = Utc::now();
+        let mut map = BTreeMap::new();
+        for (i, (fname, lname)) in SEEDS.iter().enumerate() {
+            let at = now + chrono::Duration::microseconds(i as i64);
+            map.insert(lname.to_string(), Slot::Live(self.new_person(fname, at)));
+        }
+        for i in 0..extra {
+            let fname = FIRST_NAMES[i % FIRST_NAMES.len()];
+            let lname = format!(
+                "{}{}",
+                LAST_NAMES[(i / FIRST_NAMES.len()) % LAST_NAMES.len()],
+                i + 1
+            );
+            let at = now + chrono::Duration::microseconds((i + SEEDS.len()) as i64);
+            map.insert(lname, Slot::Live(self.new_person(fname, at)));
+        }
+        *write(&self.people) = map;
+    }
+
+    /// All live people, by lname.
+    pub(crate) fn snapshot(&self) -> Vec<PersonView> {
+        let map = read(&self.people);
+        map.iter()
+            .filter_map(|(lname, slot)| match slot {
+                Slot::Live(p) => Some(self.view(lname, p)),
+                Slot::Gone => None,
+            })
+            .collect()
+    }
+
+    /// One live person.
+    pub(crate) fn get(&self, lname: &str) -> Result<PersonView, ApiError> {
+        let map = read(&self.people);
+        match map.get(lname) {
+            Some(Slot::Live(p)) => Ok(self.view(lname, p)),
+            other => Err(lookup_error(other, lname)),
+        }
+    }
+
+    /// A page of people and the number of people matching the filters.
+    pub(crate) fn list(&self, query: &ListQuery) -> (usize, Vec<PersonView>) {
+        let map = read(&self.people);
+        let mut matching: Vec<(&String, &Person)> = map
+            .iter()
+            .filter_map(|(lname, slot)| match slot {
+                Slot::Live(p) => Some((lname, p.as_ref())),
+                Slot::Gone => None,
+            })
+            .filter(|(lname, p)| {
+                query
+                    .lname
+                    .as_deref()
+                    .is_none_or(|want| want == lname.as_str())
+                    && query.fname.as_deref().is_none_or(|want| want == p.fname)
+            })
+            .collect();
+        // The map is ordered by lname already (code point order).
+        match (query.sort, query.descending) {
+            (SortBy::Lname, false) => {}
+            (SortBy::Lname, true) => matching.reverse(),
+            (SortBy::Fname, desc) => matching.sort_by(|a, b| {
+                let key = a.1.fname.cmp(&b.1.fname);
+                let key = if desc { key.reverse() } else { key };
+                key.then_with(|| a.0.cmp(b.0))
+            }),
+            (SortBy::Timestamp, desc) => matching.sort_by(|a, b| {
+                let key = a.1.timestamp.cmp(&b.1.timestamp);
+                let key = if desc { key.reverse() } else { key };
+                key.then_with(|| a.0.cmp(b.0))
+            }),
+        }
+        let total = matching.len();
+        let page = matching
+            .into_iter()
+            .skip(query.offset)
+            .take(query.limit)
+            .map(|(lname, p)| self.view(lname, p))
+            .collect();
+        (total, page)
+    }
+
+    /// Creates a person (also over a deleted one); 409 if the lname is live.
+    pub(crate) fn create(&self, fname: &str, lname: &str) -> Result<PersonView, ApiError> {
+        let mut map = write(&self.people);
+        if let Some(Slot::Live(_)) = map.get(lname) {
+            return Err(ApiError::person_exists(lname));
+        }
+        let person = self.new_person(fname, Utc::now());
+        let view = self.view(lname, &person);
+        map.insert(lname.to_string(), Slot::Live(person));
+        Ok(view)
+    }
+
+    /// Sets the fname of a live person (PUT, PATCH); `None` leaves it unchanged.
+    pub(crate) fn update(
+        &self,
+        lname: &str,
+        fname: Option<&str>,
+        if_match: Option<&IfMatch>,
+    ) -> Result<PersonView, ApiError> {
+        let mut map = write(&self.people);
+        let person = match map.get_mut(lname) {
+            Some(Slot::Live(p)) => p,
+            other => return Err(lookup_error(other.map(|s| &*s), lname)),
+        };
+        check_if_match(if_match, &self.etag(lname, person))?;
+        if let Some(fname) = fname {
+            person.fname = fname.to_string();
+            person.version = self.next_version();
+            let now = Utc::now();
+            person.timestamp = if now > person.timestamp {
+                now
+            } else {
+                person.timestamp + chrono::Duration::microseconds(1)
+            };
+        }
+        Ok(self.view(lname, person))
+    }
+
+    /// Deletes a live person with its photo and attachments; the key then reads as gone.
+    pub(crate) fn delete(&self, lname: &str, if_match: Option<&IfMatch>) -> Result<(), ApiError> {
+        let mut map = write(&self.people);
+        match map.get(lname) {
+            Some(Slot::Live(p)) => check_if_match(if_match, &self.etag(lname, p))?,
+            other => return Err(lookup_error(other, lname)),
+        }
+        map.insert(lname.to_string(), Slot::Gone);
+        Ok(())
+    }
+
+    fn with_live<T>(
+        &self,
+        lname: &str,
+        f: impl FnOnce(&Person) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let map = read(&self.people);
+        match map.get(lname) {
+            Some(Slot::Live(p)) => f(p),
+            other => Err(lookup_error(other, lname)),
+        }
+    }
+
+    fn with_live_mut<T>(
+        &self,
+        lname: &str,
+        f: impl FnOnce(&mut Person) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let mut map = write(&self.people);
+        match map.get_mut(lname) {
+            Some(Slot::Live(p)) => f(p),
+            other => Err(lookup_error(other.map(|s| &*s), lname)),
+        }
+    }
+
+    /// Replaces the photo of a live person.
+    pub(crate) fn set_photo(&self, lname: &str, photo: Photo) -> Result<String, ApiError> {
+        let photo = Arc::new(photo);
+        let etag = photo.etag();
+        self.with_live_mut(lname, |p| {
+            p.photo = Some(photo);
+            Ok(etag)
+        })
+    }
+
+    /// The photo of a live person.
+    pub(crate) fn photo(&self, lname: &str) -> Result<Arc<Photo>, ApiError> {
+        self.with_live(lname, |p| {
+            p.photo
+                .clone()
+                .ok_or_else(|| ApiError::photo_not_found(lname))
+        })
+    }
+
+    /// Removes the photo of a live person.
+    pub(crate) fn delete_photo(
+        &self,
+        lname: &str,
+        if_match: Option<&IfMatch>,
+    ) -> Result<(), ApiError> {
+        self.with_live_mut(lname, |p| {
+            let etag = match &p.photo {
+                Some(photo) => photo.etag(),
+                None => return Err(ApiError::photo_not_found(lname)),
+            };
+            check_if_match(if_match, &etag)?;
+            p.photo = None;
+            Ok(())
+        })
+    }
+
+    /// Appends attachments to a live person, all or none.
+    pub(crate) fn add_attachments(
+        &self,
+        lname: &str,
+        attachments: Vec<Attachment>,
+    ) -> Result<Vec<Arc<Attachment>>, ApiError> {
+        let attachments: Vec<Arc<Attachment>> = attachments.into_iter().map(Arc::new).collect();
+        self.with_live_mut(lname, |p| {
+            p.attachments.extend(attachments.iter().cloned());
+            Ok(attachments)
+        })
+    }
+
+    /// The attachments of a live person, in upload order.
+    pub(crate) fn attachments(&self, lname: &str) -> Result<Vec<Arc<Attachment>>, ApiError> {
+        self.with_live(lname, |p| Ok(p.attachments.clone()))
+    }
+
+    /// One attachment of a live person.
+    pub(crate) fn attachment(&self, lname: &str, id: &str) -> Result<Arc<Attachment>, ApiError> {
+        self.with_live(lname, |p| {
+            p.attachments
+                .iter()
+                .find(|a| a.id == id)
+                .cloned()
+                .ok_or_else(|| ApiError::attachment_not_found(id))
+        })
+    }
+
+    /// Removes one attachment of a live person.
+    pub(crate) fn delete_attachment(
+        &self,
+        lname: &str,
+        id: &str,
+        if_match: Option<&IfMatch>,
+    ) -> Result<(), ApiError> {
+        self.with_live_mut(lname, |p| {
+            let index = p
+                .attachments
+                .iter()
+                .position(|a| a.id == id)
+                .ok_or_else(|| ApiError::attachment_not_found(id))?;
+            check_if_match(if_match, &p.attachments[index].etag())?;
+            p.attachments.remove(index);
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(sort: SortBy, descending: bool) -> ListQuery {
+        ListQuery {
+            sort,
+            descending,
+            fname: None,
+            lname: None,
+            offset: 0,
+            limit: 100,
+        }
+    }
+
+    #[test]
+    fn seeds_sorted_by_lname() {
+        let store = Store::default();
+        store.seed(0);
+        let (total, page) = store.list(&query(SortBy::Lname, false));
+        assert_eq!(total, 3);
+        let names: Vec<_> = page.iter().map(|p| p.lname.as_str()).collect();
+        assert_eq!(names, ["Brockman", "Easter", "Farrell"]);
+    }
+
+    #[test]
+    fn fname_sort_desc_and_generated() {
+        let store = Store::default();
+        store.seed(20);
+        let (total, page) = store.list(&query(SortBy::Fname, true));
+        assert_eq!(total, 23);
+        assert!(page.windows(2).all(|w| w[0].fname >= w[1].fname));
+    }
+
+    #[test]
+    fn delete_then_gone_then_recreate() {
+        let store = Store::default();
+        store.seed(0);
+        store.delete("Farrell", None).unwrap();
+        assert_eq!(store.get("Farrell").unwrap_err().code, 410_001);
+        assert_eq!(store.get("Nobody").unwrap_err().code, 404_001);
+        store.create("Doug", "Farrell").unwrap();
+        assert!(store.get("Farrell").is_ok());
+    }
+
+    #[test]
+    fn etag_changes_on_update() {
+        let store = Store::default();
+        store.seed(0);
+        let before = store.get("Easter").unwrap();
+        let after = store.update("Easter", Some("Bunny"), None).unwrap();
+        assert_ne!(before.etag, after.etag);
+        assert!(after.timestamp > before.timestamp);
+        let same = store.update("Easter", None, None).unwrap();
+        assert_eq!(same, after);
+    }
+}

@@ -1,0 +1,296 @@
+//! The demo page at `/` and the interactive API docs (Swagger UI) at `/api/v1/ui/`.
+//!
+//! Every file is embedded in the binary, so both pages work with no network. Responses carry a
+//! strong `ETag` (a hash of the bytes) with `Cache-Control: no-cache`: browsers keep their copy
+//! and revalidate it cheaply, and never show stale files after the server is upgraded.
+
+use std::future::poll_fn;
+use std::sync::LazyLock;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::response::Response;
+use axum::routing::{MethodRouter, get};
+use bytes::Bytes;
+use http::header::{
+    ALLOW, CACHE_CONTROL, CONTENT_TYPE, ETAG, HeaderValue, IF_NONE_MATCH, LOCATION,
+    X_CONTENT_TYPE_OPTIONS,
+};
+use http::{HeaderMap, Method, StatusCode};
+use sha2::{Digest, Sha256};
+use swagger_ui_dist::{ApiDefinition, OpenApiSource};
+use tokio::sync::OnceCell;
+use tower::Service;
+
+/// Where the docs live; Swagger UI's own files are served beside its index page.
+const DOCS: &str = "/api/v1/ui";
+
+const HTML: &str = "text/html; charset=utf-8";
+const JS: &str = "text/javascript; charset=utf-8";
+const CSS: &str = "text/css; charset=utf-8";
+const SOURCE_MAP: &str = "application/json";
+
+/// Swagger UI files taken from the `swagger-ui-dist` package, with their content types.
+const VENDOR_FILES: [(&str, &str); 6] = [
+    ("swagger-ui.css", CSS),
+    ("swagger-ui-bundle.js", JS),
+    ("oauth2-redirect.html", HTML),
+    ("oauth2-redirect.js", JS),
+    ("swagger-ui.css.map", SOURCE_MAP),
+    ("swagger-ui-bundle.js.map", SOURCE_MAP),
+];
+
+/// One embedded file, ready to serve.
+struct Asset {
+    body: Bytes,
+    content_type: &'static str,
+    etag: HeaderValue,
+}
+
+impl Asset {
+    fn new(body: Bytes, content_type: &'static str) -> Self {
+        let digest = hex::encode(Sha256::digest(&body));
+        let etag = HeaderValue::from_str(&format!("\"{}\"", &digest[..32]))
+            .expect("a quoted hex string is a valid header value");
+        Self {
+            body,
+            content_type,
+            etag,
+        }
+    }
+
+    fn embedded(text: &'static str, content_type: &'static str) -> Self {
+        Self::new(Bytes::from_static(text.as_bytes()), content_type)
+    }
+
+    /// 200 with the bytes, or 304 when the browser already holds this version.
+    fn respond(&self, request: &HeaderMap) -> Response {
+        let fresh = request
+            .get_all(IF_NONE_MATCH)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .map(str::trim)
+            .any(|tag| tag == "*" || tag.as_bytes() == self.etag.as_bytes());
+        let mut response = if fresh {
+            let mut response = Response::new(Body::empty());
+            *response.status_mut() = StatusCode::NOT_MODIFIED;
+            response
+        } else {
+            let mut response = Response::new(Body::from(self.body.clone()));
+            response
+                .headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static(self.content_type));
+            response
+        };
+        let headers = response.headers_mut();
+        headers.insert(ETAG, self.etag.clone());
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        response
+    }
+}
+
+/// The files written for this server.
+struct Own {
+    demo_page: Asset,
+    demo_js: Asset,
+    demo_css: Asset,
+    docs_page: Asset,
+    docs_js: Asset,
+}
+
+static OWN: LazyLock<Own> = LazyLock::new(|| Own {
+    demo_page: Asset::embedded(include_str!("../assets/index.html"), HTML),
+    demo_js: Asset::embedded(include_str!("../assets/app.js"), JS),
+    demo_css: Asset::embedded(include_str!("../assets/style.css"), CSS),
+    docs_page: Asset::embedded(include_str!("../assets/docs.html"), HTML),
+    docs_js: Asset::embedded(include_str!("../assets/docs.js"), JS),
+});
+
+/// Swagger UI's files, read once from the package's own router (the package exposes its
+/// files only as routes), so their bytes are served with our headers and paths.
+static VENDOR: OnceCell<Vec<Asset>> = OnceCell::const_new();
+
+async fn vendor() -> &'static [Asset] {
+    VENDOR.get_or_init(load_vendor).await
+}
+
+async fn load_vendor() -> Vec<Asset> {
+    let mut package = swagger_ui_dist::generate_routes(ApiDefinition {
+        uri_prefix: DOCS,
+        api_definition: OpenApiSource::Uri("/api/v1/openapi.json"),
+        title: None,
+    });
+    let mut assets = Vec::with_capacity(VENDOR_FILES.len());
+    for (name, content_type) in VENDOR_FILES {
+        let request = Request::get(format!("{DOCS}/{name}"))
+            .body(Body::empty())
+            .expect("a static path is a valid URI");
+        // The router is always ready and its handlers return embedded strings: this cannot fail.
+        let _ = poll_fn(|cx| Service::<Request>::poll_ready(&mut package, cx)).await;
+        let body = match package.call(request).await {
+            Ok(response) if response.status().is_success() => {
+                axum::body::to_bytes(response.into_body(), usize::MAX)
+                    .await
+                    .unwrap_or_default()
+            }
+            _ => Bytes::new(),
+        };
+        assets.push(Asset::new(body, content_type));
+    }
+    assets
+}
+
+/// `GET` and `HEAD` of an embedded file; any other method is a JSON 405.
+fn serve(pick: fn(&'static Own) -> &'static Asset) -> MethodRouter {
+    get(move |request: Request| async move { pick(&OWN).respond(request.headers()) })
+        .fallback(method_not_allowed)
+}
+
+fn serve_vendor(index: usize) -> MethodRouter {
+    get(move |request: Request| async move { vendor().await[index].respond(request.headers()) })
+        .fallback(method_not_allowed)
+}
+
+/// The error shape of the API, so every answer of the server looks alike.
+async fn method_not_allowed(method: Method) -> Response {
+    let body = serde_json::json!({
+        "message": format!("Method {method} is not allowed here; use GET or HEAD"),
+        "error_code": 405_001,
+        "error": "method_not_allowed",
+    });
+    let mut response = Response::new(Body::from(body.to_string()));
+    *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+    let headers = response.headers_mut();
+    headers.insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// `/api/v1/ui` → `/api/v1/ui/`, so the index page's relative links resolve.
+async fn to_docs_index() -> Response {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::PERMANENT_REDIRECT;
+    let headers = response.headers_mut();
+    headers.insert(LOCATION, HeaderValue::from_static("/api/v1/ui/"));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// The demo page (`/`, `/assets/…`) and the docs (`/api/v1/ui/…`). Stateless; merge it into
+/// the server's router.
+pub fn routes() -> Router {
+    let mut router = Router::new()
+        .route("/", serve(|own| &own.demo_page))
+        .route("/assets/app.js", serve(|own| &own.demo_js))
+        .route("/assets/style.css", serve(|own| &own.demo_css))
+        .route(DOCS, get(to_docs_index).fallback(method_not_allowed))
+        .route("/api/v1/ui/", serve(|own| &own.docs_page))
+        .route(
+            "/api/v1/ui/swagger-initializer.js",
+            serve(|own| &own.docs_js),
+        );
+    for (index, (name, _)) in VENDOR_FILES.iter().enumerate() {
+        router = router.route(&format!("{DOCS}/{name}"), serve_vendor(index));
+    }
+    router
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn send(method: Method, path: &str, headers: &[(&str, &str)]) -> Response {
+        let mut request = Request::builder().method(method).uri(path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let mut router = routes();
+        let request = request.body(Body::empty()).unwrap();
+        let _ = poll_fn(|cx| Service::<Request>::poll_ready(&mut router, cx)).await;
+        router.call(request).await.unwrap()
+    }
+
+    async fn text(response: Response) -> String {
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+
+    fn header<'a>(response: &'a Response, name: &str) -> &'a str {
+        response.headers()[name].to_str().unwrap()
+    }
+
+    #[tokio::test]
+    async fn demo_page_and_its_assets() {
+        for (path, content_type, needle) in [
+            ("/", HTML, "/assets/app.js"),
+            ("/assets/app.js", JS, "/oauth/token"),
+            ("/assets/style.css", CSS, "table"),
+        ] {
+            let response = send(Method::GET, path, &[]).await;
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            assert_eq!(header(&response, "content-type"), content_type, "{path}");
+            assert_eq!(header(&response, "cache-control"), "no-cache", "{path}");
+            assert!(text(response).await.contains(needle), "{path}");
+        }
+    }
+
+    #[tokio::test]
+    async fn docs_index_points_at_the_spec_and_the_demo_client() {
+        let response = send(Method::GET, "/api/v1/ui", &[]).await;
+        assert_eq!(response.status(), StatusCode::PERMANENT_REDIRECT);
+        assert_eq!(header(&response, "location"), "/api/v1/ui/");
+
+        let page = text(send(Method::GET, "/api/v1/ui/", &[]).await).await;
+        assert!(page.contains("swagger-ui-bundle.js") && page.contains("swagger-ui.css"));
+        let init = text(send(Method::GET, "/api/v1/ui/swagger-initializer.js", &[]).await).await;
+        assert!(init.contains("/api/v1/openapi.json") && init.contains("demo-client"));
+    }
+
+    #[tokio::test]
+    async fn swagger_ui_files_are_embedded() {
+        for (name, content_type) in VENDOR_FILES {
+            let path = format!("{DOCS}/{name}");
+            let response = send(Method::GET, &path, &[]).await;
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            assert_eq!(header(&response, "content-type"), content_type, "{path}");
+            assert!(text(response).await.len() > 50, "{path} is not empty");
+        }
+        let bundle = text(send(Method::GET, "/api/v1/ui/swagger-ui-bundle.js", &[]).await).await;
+        assert!(bundle.contains("SwaggerUIBundle"));
+    }
+
+    #[tokio::test]
+    async fn revalidation_answers_304() {
+        let first = send(Method::GET, "/api/v1/ui/swagger-ui.css", &[]).await;
+        let etag = header(&first, "etag").to_owned();
+        let again = send(
+            Method::GET,
+            "/api/v1/ui/swagger-ui.css",
+            &[("if-none-match", &etag)],
+        )
+        .await;
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(header(&again, "etag"), etag);
+        assert!(text(again).await.is_empty());
+    }
+
+    #[tokio::test]
+    async fn head_has_no_body_and_other_methods_are_405() {
+        let head = send(Method::HEAD, "/", &[]).await;
+        assert_eq!(head.status(), StatusCode::OK);
+        assert_eq!(header(&head, "content-type"), HTML);
+        assert!(text(head).await.is_empty());
+
+        let post = send(Method::POST, "/api/v1/ui/", &[]).await;
+        assert_eq!(post.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(header(&post, "allow"), "GET, HEAD");
+        let body: serde_json::Value = serde_json::from_str(&text(post).await).unwrap();
+        assert_eq!(body["error_code"], 405_001);
+    }
+}

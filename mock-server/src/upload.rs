@@ -1,0 +1,473 @@
+//! Streaming `multipart/form-data` uploads.
+//!
+//! Parts are read chunk by chunk: limits are enforced as bytes arrive (a huge
+//! body is refused after at most the limit has been read), file bytes are
+//! hashed with SHA-256 as they stream and kept as the chunks they arrived in,
+//! so nothing is buffered twice. Nothing is stored until the whole request
+//! has been read and checked.
+
+use axum::body::Body;
+use bytes::{Bytes, BytesMut};
+use http::HeaderMap;
+use http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use multer::{Constraints, Multipart, SizeLimit};
+use percent_encoding::percent_decode_str;
+use sha2::{Digest, Sha256};
+
+use crate::body::content_length;
+use crate::errors::{ApiError, Detail};
+use crate::negotiation::content_type_essence;
+use crate::store::Blob;
+
+/// Room for multipart framing and small text parts beyond the file limit.
+const OVERHEAD: u64 = 1024 * 1024;
+/// Largest text part, in characters.
+pub(crate) const MAX_TEXT_CHARS: usize = 1024;
+/// Largest text part read, in bytes (a longer one is too long in any encoding).
+const MAX_TEXT_BYTES: usize = MAX_TEXT_CHARS * 4;
+/// Chunks smaller than this are merged, so tiny network reads do not become tiny allocations.
+const COALESCE: usize = 32 * 1024;
+
+/// The image types a photo may have.
+pub(crate) const IMAGE_TYPES: [&str; 4] = ["image/png", "image/jpeg", "image/gif", "image/webp"];
+
+/// What an upload route accepts.
+#[derive(Debug, Clone)]
+pub(crate) struct Rules {
+    /// The name of the file part(s).
+    pub(crate) file_field: &'static str,
+    /// The name of the optional text part.
+    pub(crate) text_field: &'static str,
+    /// Largest file.
+    pub(crate) per_file: u64,
+    /// Name of the per-file limit, for the 413 details.
+    pub(crate) per_file_name: &'static str,
+    /// Largest sum of the files of one request.
+    pub(crate) files_total: u64,
+    /// Name of the request limit, for the 413 details.
+    pub(crate) files_total_name: &'static str,
+    /// Whether the file must be a single image.
+    pub(crate) photo: bool,
+}
+
+/// One uploaded file.
+#[derive(Debug)]
+pub(crate) struct FilePart {
+    pub(crate) filename: Option<String>,
+    pub(crate) content_type: String,
+    pub(crate) blob: Blob,
+    pub(crate) sha256: String,
+}
+
+/// A fully read and checked upload.
+#[derive(Debug, Default)]
+pub(crate) struct Upload {
+    pub(crate) files: Vec<FilePart>,
+    pub(crate) text: Option<String>,
+    pub(crate) problems: Vec<Detail>,
+}
+
+struct Collector {
+    chunks: Vec<Bytes>,
+    tail: BytesMut,
+    len: u64,
+    hasher: Sha256,
+    head: Vec<u8>,
+}
+
+impl Collector {
+    fn new() -> Self {
+        Self {
+            chunks: Vec::new(),
+            tail: BytesMut::new(),
+            len: 0,
+            hasher: Sha256::new(),
+            head: Vec::with_capacity(16),
+        }
+    }
+
+    fn push(&mut self, data: Bytes) {
+        self.len += data.len() as u64;
+        self.hasher.update(&data);
+        if self.head.len() < 16 {
+            let take = (16 - self.head.len()).min(data.len());
+            self.head.extend_from_slice(&data[..take]);
+        }
+        if data.len() >= COALESCE {
+            if !self.tail.is_empty() {
+                self.chunks.push(self.tail.split().freeze());
+            }
+            self.chunks.push(data);
+        } else {
+            self.tail.extend_from_slice(&data);
+            if self.tail.len() >= COALESCE {
+                self.chunks.push(self.tail.split().freeze());
+            }
+        }
+    }
+
+    fn finish(mut self) -> (Blob, String) {
+        if !self.tail.is_empty() {
+            self.chunks.push(self.tail.split().freeze());
+        }
+        (Blob::new(self.chunks), hex::encode(self.hasher.finalize()))
+    }
+}
+
+/// Whether `head` starts with the signature of the image type.
+pub(crate) fn signature_matches(content_type: &str, head: &[u8]) -> bool {
+    match content_type {
+        "image/png" => head.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]),
+        "image/jpeg" => head.starts_with(&[0xFF, 0xD8, 0xFF]),
+        "image/gif" => head.starts_with(b"GIF87a") || head.starts_with(b"GIF89a"),
+        "image/webp" => head.len() >= 12 && head.starts_with(b"RIFF") && &head[8..12] == b"WEBP",
+        _ => false,
+    }
+}
+
+fn map_multer(error: multer::Error, max_body: u64) -> ApiError {
+    match error {
+        multer::Error::StreamSizeExceeded { .. } | multer::Error::FieldSizeExceeded { .. } => {
+            ApiError::payload_too_large("request_limit", max_body)
+        }
+        multer::Error::StreamReadFailed(_) => {
+            ApiError::invalid_multipart("The request body could not be read")
+        }
+        other => ApiError::invalid_multipart(format!(
+            "The body is not valid multipart/form-data: {other}"
+        )),
+    }
+}
+
+/// The file name of a part: `filename*` (RFC 5987) first, else `filename`,
+/// percent-decoded when that yields UTF-8 (RFC 7578 section 4.2).
+pub(crate) fn part_filename(headers: &HeaderMap) -> Option<String> {
+    let raw = headers.get(CONTENT_DISPOSITION)?;
+    let text = String::from_utf8_lossy(raw.as_bytes());
+    let params = split_params(&text);
+    if let Some(extended) = params
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("filename*"))
+        .map(|(_, v)| v)
+        && let Some((charset, rest)) = extended.split_once('\'')
+        && let Some((_, encoded)) = rest.split_once('\'')
+        && charset.eq_ignore_ascii_case("utf-8")
+        && let Ok(decoded) = percent_decode_str(encoded).decode_utf8()
+    {
+        return Some(decoded.into_owned());
+    }
+    let plain = params
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("filename"))
+        .map(|(_, v)| v.clone())?;
+    Some(match percent_decode_str(&plain).decode_utf8() {
+        Ok(decoded) => decoded.into_owned(),
+        Err(_) => plain,
+    })
+}
+
+/// Splits `form-data; name="a"; filename="b;c"` into (name, unquoted value) pairs.
+fn split_params(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut chars = text.chars().peekable();
+    // Skip the disposition type.
+    for c in chars.by_ref() {
+        if c == ';' {
+            break;
+        }
+    }
+    loop {
+        let mut name = String::new();
+        while let Some(&c) = chars.peek() {
+            chars.next();
+            if c == '=' {
+                break;
+            }
+            if c == ';' {
+                name.clear();
+                continue;
+            }
+            name.push(c);
+        }
+        let name = name.trim().to_string();
+        if name.is_empty() {
+            break;
+        }
+        while chars.peek().is_some_and(|c| *c == ' ' || *c == '\t') {
+            chars.next();
+        }
+        let mut value = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => {
+                        if let Some(escaped) = chars.next() {
+                            value.push(escaped);
+                        }
+                    }
+                    '"' => break,
+                    other => value.push(other),
+                }
+            }
+            for c in chars.by_ref() {
+                if c == ';' {
+                    break;
+                }
+            }
+        } else {
+            for c in chars.by_ref() {
+                if c == ';' {
+                    break;
+                }
+                value.push(c);
+            }
+            value = value.trim().to_string();
+        }
+        out.push((name, value));
+    }
+    out
+}
+
+/// Reads a whole multipart upload under `rules`.
+pub(crate) async fn read_upload(
+    headers: &HeaderMap,
+    body: Body,
+    rules: &Rules,
+) -> Result<Upload, ApiError> {
+    match content_type_essence(headers) {
+        Some(essence) if essence == "multipart/form-data" => {}
+        _ => {
+            return Err(ApiError::unsupported_media_type(
+                "A Content-Type of multipart/form-data is required",
+            ));
+        }
+    }
+    let content_type = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let boundary = multer::parse_boundary(content_type).map_err(|_| {
+        ApiError::invalid_multipart("The multipart/form-data Content-Type has no boundary")
+    })?;
+    let max_body = rules.files_total.saturating_add(OVERHEAD);
+    if content_length(headers).is_some_and(|n| n > max_body) {
+        return Err(too_large(rules));
+    }
+    let constraints = Constraints::new().size_limit(SizeLimit::new().whole_stream(max_body));
+    let mut multipart = Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
+
+    let mut upload = Upload::default();
+    let mut files_sum: u64 = 0;
+    let mut text_seen = false;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => return Err(map_multer(e, max_body)),
+        };
+        let name = field.name().unwrap_or("").to_string();
+        if name == rules.file_field {
+            let duplicate = rules.photo && !upload.files.is_empty();
+            let declared = field
+                .content_type()
+                .map(|m| m.essence_str().to_ascii_lowercase());
+            let part_type = field
+                .content_type()
+                .map(|m| m.to_string())
+                .unwrap_or_else(|| "application/octet-stream".to_string());
+            if rules.photo && !duplicate {
+                match &declared {
+                    Some(t) if IMAGE_TYPES.contains(&t.as_str()) => {}
+                    _ => {
+                        return Err(ApiError::unsupported_image(
+                            "The photo must be image/png, image/jpeg, image/gif or image/webp",
+                        ));
+                    }
+                }
+            }
+            let filename = part_filename(field.headers());
+            let mut collector = Collector::new();
+            let mut checked = false;
+            let mut field = field;
+            loop {
+                let chunk = match field.chunk().await {
+                    Ok(Some(chunk)) => chunk,
+                    Ok(None) => break,
+                    Err(e) => return Err(map_multer(e, max_body)),
+                };
+                if duplicate {
+                    continue;
+                }
+                let new_len = collector.len + chunk.len() as u64;
+                if new_len > rules.per_file {
+                    return Err(ApiError::payload_too_large(
+                        rules.per_file_name,
+                        rules.per_file,
+                    ));
+                }
+                if files_sum + new_len > rules.files_total {
+                    return Err(too_large(rules));
+                }
+                collector.push(chunk);
+                if rules.photo && !checked && collector.head.len() >= 12 {
+                    checked = true;
+                    check_signature(declared.as_deref(), &collector.head)?;
+                }
+            }
+            if duplicate {
+                upload.problems.push(Detail::new(
+                    rules.file_field,
+                    format!("only one part named '{}' is allowed", rules.file_field),
+                ));
+                continue;
+            }
+            if rules.photo && !checked {
+                check_signature(declared.as_deref(), &collector.head)?;
+            }
+            files_sum += collector.len;
+            let (blob, sha256) = collector.finish();
+            upload.files.push(FilePart {
+                filename,
+                content_type: if rules.photo {
+                    declared.unwrap_or_default()
+                } else {
+                    part_type
+                },
+                blob,
+                sha256,
+            });
+        } else if name == rules.text_field {
+            let mut buf = Vec::new();
+            let mut too_long = false;
+            let mut field = field;
+            loop {
+                match field.chunk().await {
+                    Ok(Some(chunk)) => {
+                        if buf.len() + chunk.len() > MAX_TEXT_BYTES {
+                            too_long = true;
+                        } else {
+                            buf.extend_from_slice(&chunk);
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => return Err(map_multer(e, max_body)),
+                }
+            }
+            if text_seen {
+                upload.problems.push(Detail::new(
+                    rules.text_field,
+                    format!("only one part named '{}' is allowed", rules.text_field),
+                ));
+                continue;
+            }
+            text_seen = true;
+            match String::from_utf8(buf) {
+                Ok(text) if !too_long && text.chars().count() <= MAX_TEXT_CHARS => {
+                    upload.text = Some(text);
+                }
+                Ok(_) => upload.problems.push(Detail::new(
+                    rules.text_field,
+                    format!("must be at most {MAX_TEXT_CHARS} characters"),
+                )),
+                Err(_) => upload
+                    .problems
+                    .push(Detail::new(rules.text_field, "must be UTF-8 text")),
+            }
+        } else {
+            let mut field = field;
+            loop {
+                match field.chunk().await {
+                    Ok(Some(_)) => {}
+                    Ok(None) => break,
+                    Err(e) => return Err(map_multer(e, max_body)),
+                }
+            }
+        }
+    }
+    Ok(upload)
+}
+
+fn too_large(rules: &Rules) -> ApiError {
+    ApiError::payload_too_large(rules.files_total_name, rules.files_total)
+}
+
+fn check_signature(declared: Option<&str>, head: &[u8]) -> Result<(), ApiError> {
+    match declared {
+        Some(t) if signature_matches(t, head) => Ok(()),
+        Some(t) => Err(ApiError::unsupported_image(format!(
+            "The photo's bytes are not a {t} image"
+        ))),
+        None => Err(ApiError::unsupported_image("The photo has no image type")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    fn disposition(value: &str) -> Option<String> {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            CONTENT_DISPOSITION,
+            HeaderValue::from_bytes(value.as_bytes()).unwrap(),
+        );
+        part_filename(&headers)
+    }
+
+    #[test]
+    fn filenames() {
+        assert_eq!(
+            disposition(r#"form-data; name="files"; filename="a.txt""#).as_deref(),
+            Some("a.txt")
+        );
+        assert_eq!(
+            disposition(r#"form-data; name="files"; filename="%E6%9D%8E.txt""#).as_deref(),
+            Some("李.txt")
+        );
+        assert_eq!(
+            disposition(
+                r#"form-data; name="files"; filename="x.bin"; filename*=UTF-8''%C3%A9t%C3%A9.txt"#
+            )
+            .as_deref(),
+            Some("été.txt")
+        );
+        assert_eq!(
+            disposition(r#"form-data; name="files"; filename="a\"b;c.txt""#).as_deref(),
+            Some("a\"b;c.txt")
+        );
+        assert_eq!(
+            disposition("form-data; name=files; filename=plain.txt").as_deref(),
+            Some("plain.txt")
+        );
+        assert_eq!(disposition(r#"form-data; name="files""#), None);
+        assert_eq!(
+            disposition("form-data; filename=\"100%.txt\"").as_deref(),
+            Some("100%.txt")
+        );
+    }
+
+    #[test]
+    fn signatures() {
+        assert!(signature_matches("image/png", b"\x89PNG\r\n\x1a\nrest"));
+        assert!(signature_matches("image/jpeg", b"\xFF\xD8\xFF\xE0"));
+        assert!(signature_matches("image/gif", b"GIF89a..."));
+        assert!(signature_matches("image/webp", b"RIFF\0\0\0\0WEBPVP8 "));
+        assert!(!signature_matches("image/png", b"GIF89a"));
+        assert!(!signature_matches("image/webp", b"RIFF"));
+        assert!(!signature_matches("text/plain", b"hello"));
+    }
+
+    #[test]
+    fn collector_coalesces() {
+        let mut c = Collector::new();
+        for _ in 0..100 {
+            c.push(Bytes::from_static(b"abcd"));
+        }
+        c.push(Bytes::from(vec![7u8; COALESCE]));
+        let (blob, sha) = c.finish();
+        assert_eq!(blob.len(), 400 + COALESCE as u64);
+        assert_eq!(sha.len(), 64);
+    }
+}

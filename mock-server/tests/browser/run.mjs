@@ -1,0 +1,421 @@
+// Browser tests of the demo page (/) and the interactive API docs (/api/v1/ui/), driven through
+// headless Chromium against a running people-mock.
+//
+//   node run.mjs BASE_URL [--out DIR]
+//
+// BASE_URL is the server's origin (e.g. http://127.0.0.1:8080). Screenshots go to DIR
+// (default target/browser). playwright-core is looked up normally, then in target/browser/node,
+// where scripts/browser-test.sh installs it. Exits non-zero when a check fails.
+
+import { createRequire } from "node:module";
+import { mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, "..", "..", "..");
+
+function parseArgs(argv) {
+  const args = { base: null, out: join("target", "browser") };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--out") args.out = argv[++i];
+    else if (!args.base) args.base = argv[i];
+  }
+  if (!args.base) {
+    console.error("usage: node run.mjs BASE_URL [--out DIR]");
+    process.exit(2);
+  }
+  args.base = args.base.replace(/\/+$/, "");
+  return args;
+}
+
+function loadPlaywright() {
+  for (const from of [import.meta.url, join(repoRoot, "target", "browser", "node", "index.js")]) {
+    try {
+      return createRequire(from)("playwright-core");
+    } catch {
+      // Try the next place.
+    }
+  }
+  console.error("playwright-core is not installed; run scripts/browser-test.sh");
+  process.exit(2);
+}
+
+const { base, out } = parseArgs(process.argv.slice(2));
+const { chromium } = loadPlaywright();
+
+// Debian's Chromium: the browser builds that Playwright would download are not available here.
+const LAUNCH = {
+  executablePath: "/usr/bin/chromium",
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+};
+
+// A 1×1 PNG, enough for the photo upload.
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+  "base64",
+);
+
+// A last name that needs percent-encoding in a URL (quote, space, percent sign).
+const NEW_LNAME = "O'Brien 100%";
+
+// ---------------------------------------------------------------------------------------------
+// A tiny runner: checks run in order, each failure is reported and counted.
+
+const results = { passed: 0, failed: 0 };
+
+/** Runs one check; returns whether it passed. */
+async function check(name, body) {
+  try {
+    await body();
+    results.passed++;
+    console.log(`ok   ${name}`);
+    return true;
+  } catch (error) {
+    results.failed++;
+    // The first lines say what went wrong; the rest is Playwright's call log.
+    const lines = String(error?.message ?? error).split("\n").slice(0, 4);
+    console.log(`FAIL ${name}\n     ${lines.join("\n     ")}`);
+    return false;
+  }
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+function assertEqual(actual, expected, what) {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers on the API (outside the page) and on the demo page
+
+async function apiToken(request) {
+  const res = await request.post(`${base}/api/v1/oauth/token`, {
+    form: { grant_type: "client_credentials", client_id: "demo-client", client_secret: "demo-secret" },
+  });
+  assert(res.ok(), `token request failed: ${res.status()}`);
+  return (await res.json()).access_token;
+}
+
+async function apiCall(request, method, path, data) {
+  const token = await apiToken(request);
+  return request.fetch(`${base}/api/v1${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}` },
+    data,
+  });
+}
+
+/** [fname, lname] of each row, as shown. */
+async function tableRows(page) {
+  return page.$$eval("#people tbody tr[data-lname]", (rows) =>
+    rows.map((tr) => [tr.cells[0].textContent, tr.cells[1].textContent]),
+  );
+}
+
+/** Waits until the table shows exactly these rows. */
+async function waitForRows(page, expected) {
+  await page
+    .waitForFunction(
+      (want) =>
+        JSON.stringify(
+          [...document.querySelectorAll("#people tbody tr[data-lname]")].map((tr) => [
+            tr.cells[0].textContent,
+            tr.cells[1].textContent,
+          ]),
+        ) === JSON.stringify(want),
+      expected,
+      { timeout: 5000 },
+    )
+    .catch(async () => {
+      assertEqual(await tableRows(page), expected, "table rows");
+    });
+}
+
+const row = (page, lname) => page.locator(`#people tbody tr[data-lname=${JSON.stringify(lname)}]`);
+
+async function waitForText(locator, text, what) {
+  try {
+    await locator.filter({ hasText: text }).first().waitFor({ timeout: 5000 });
+  } catch {
+    const shown = (await locator.count()) ? await locator.first().textContent() : "(nothing)";
+    throw new Error(`${what}: expected text containing ${JSON.stringify(text)}, got ${JSON.stringify(shown)}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function demoChecks(page) {
+  const errorBox = page.locator("#error");
+  const statusBox = page.locator("#status");
+
+  const loaded = await check("the demo page lists the seed people, sorted by last name", async () => {
+    const res = await page.goto(`${base}/`);
+    assert(res && res.ok(), `GET / answered ${res && res.status()}`);
+    await waitForRows(page, [
+      ["Kent", "Brockman"],
+      ["Bunny", "Easter"],
+      ["Doug", "Farrell"],
+    ]);
+  });
+  // Nothing else on the page can work without its table.
+  if (!loaded) return;
+
+  await check("sorting follows the column headers (first name, descending)", async () => {
+    const byFirst = page.getByRole("button", { name: "First name", exact: true });
+    await byFirst.click();
+    await waitForRows(page, [
+      ["Bunny", "Easter"],
+      ["Doug", "Farrell"],
+      ["Kent", "Brockman"],
+    ]);
+    await byFirst.click();
+    await waitForRows(page, [
+      ["Kent", "Brockman"],
+      ["Doug", "Farrell"],
+      ["Bunny", "Easter"],
+    ]);
+    assertEqual(
+      await page.locator("th:has(button[data-sort=fname])").getAttribute("aria-sort"),
+      "descending",
+      "aria-sort",
+    );
+    await page.getByRole("button", { name: "Last name", exact: true }).click();
+    await waitForRows(page, [
+      ["Kent", "Brockman"],
+      ["Bunny", "Easter"],
+      ["Doug", "Farrell"],
+    ]);
+  });
+
+  await check("create adds the person to the table", async () => {
+    await page.getByLabel("First name").fill("Ada");
+    await page.getByLabel("Last name", { exact: true }).fill(NEW_LNAME);
+    await page.getByRole("button", { name: "Create", exact: true }).click();
+    await waitForText(statusBox, "Created Ada", "status");
+    await waitForRows(page, [
+      ["Kent", "Brockman"],
+      ["Bunny", "Easter"],
+      ["Doug", "Farrell"],
+      ["Ada", NEW_LNAME],
+    ]);
+  });
+
+  await check("a duplicate create shows the API's message", async () => {
+    await page.getByLabel("First name").fill("Doug");
+    await page.getByLabel("Last name", { exact: true }).fill("Farrell");
+    // Enter submits the form.
+    await page.getByLabel("Last name", { exact: true }).press("Enter");
+    await waitForText(errorBox, "already exists", "error message");
+    assert(await errorBox.isVisible(), "the error is not visible");
+    assertEqual((await tableRows(page)).length, 4, "rows after a failed create");
+  });
+
+  await check("double-clicking a row edits it, and the table follows", async () => {
+    await row(page, NEW_LNAME).dblclick();
+    await waitForText(page.locator("#editor-title"), `Edit Ada ${NEW_LNAME}`, "editor title");
+    assertEqual(await page.locator("#lname").inputValue(), NEW_LNAME, "last name in the form");
+    assert(await page.locator("#lname").evaluate((el) => el.readOnly), "the key should be read-only");
+    await page.getByLabel("First name").fill("Grace");
+    await page.getByRole("button", { name: "Update", exact: true }).click();
+    await waitForText(statusBox, `Updated ${NEW_LNAME}`, "status");
+    await waitForRows(page, [
+      ["Kent", "Brockman"],
+      ["Bunny", "Easter"],
+      ["Doug", "Farrell"],
+      ["Grace", NEW_LNAME],
+    ]);
+  });
+
+  await check("a photo upload is stored and shown", async () => {
+    await page.getByLabel("Choose an image").setInputFiles({
+      name: "dot.png",
+      mimeType: "image/png",
+      buffer: PNG,
+    });
+    await waitForText(page.locator("#photo-caption"), "Preview of dot.png", "caption");
+    await page.getByRole("button", { name: "Upload photo", exact: true }).click();
+    await waitForText(page.locator("#photo-caption"), `Photo of ${NEW_LNAME}`, "caption");
+    await page.waitForFunction(() => {
+      const img = document.getElementById("photo-preview");
+      return !img.hidden && img.src.startsWith("blob:") && img.complete && img.naturalWidth === 1;
+    });
+    const res = await apiCall(page.request, "GET", `/people/${encodeURIComponent(NEW_LNAME)}/photo`);
+    assertEqual(res.status(), 200, "GET photo");
+    assert((await res.body()).equals(PNG), "the stored photo differs from the uploaded one");
+  });
+
+  await check("an expired token is renewed without the user noticing", async () => {
+    const res = await page.request.post(`${base}/__mock/expire-tokens`);
+    assert(res.ok(), `expiring tokens answered ${res.status()}`);
+    await page.getByLabel("First name").fill("Ada");
+    await page.getByRole("button", { name: "Update", exact: true }).click();
+    await waitForText(statusBox, `Updated ${NEW_LNAME}`, "status");
+    await waitForRows(page, [
+      ["Kent", "Brockman"],
+      ["Bunny", "Easter"],
+      ["Doug", "Farrell"],
+      ["Ada", NEW_LNAME],
+    ]);
+    assert(!(await errorBox.isVisible()), `an error is shown: ${await errorBox.textContent()}`);
+  });
+
+  await check("delete removes the person from the table", async () => {
+    await page.getByRole("button", { name: "Delete", exact: true }).click();
+    await waitForText(statusBox, `Deleted ${NEW_LNAME}`, "status");
+    await waitForRows(page, [
+      ["Kent", "Brockman"],
+      ["Bunny", "Easter"],
+      ["Doug", "Farrell"],
+    ]);
+    assertEqual(await page.locator("#editor-title").textContent(), "New person", "editor title");
+  });
+
+  await check("keyboard: Enter on a row edits it, Escape cancels", async () => {
+    await row(page, "Easter").focus();
+    await page.keyboard.press("Enter");
+    await waitForText(page.locator("#editor-title"), "Edit Bunny Easter", "editor title");
+    assert(await page.locator("#fname").evaluate((el) => el === document.activeElement), "focus is not on the first name");
+    await page.keyboard.press("Escape");
+    await waitForText(page.locator("#editor-title"), "New person", "editor title");
+    assert(await page.locator("#delete").isHidden(), "Delete should be hidden outside editing");
+  });
+
+  await check("a person deleted meanwhile shows the API's message", async () => {
+    await row(page, "Brockman").dblclick();
+    await waitForText(page.locator("#editor-title"), "Edit Kent Brockman", "editor title");
+    const gone = await apiCall(page.request, "DELETE", "/people/Brockman");
+    assertEqual(gone.status(), 204, "DELETE behind the page's back");
+    const expected = await (await apiCall(page.request, "GET", "/people/Brockman")).json();
+    assert(expected.message, "the API gave no message");
+    await page.getByLabel("First name").fill("Kenneth");
+    await page.getByRole("button", { name: "Update", exact: true }).click();
+    await waitForText(errorBox, expected.message, "error message");
+    await waitForRows(page, [
+      ["Bunny", "Easter"],
+      ["Doug", "Farrell"],
+    ]);
+    await page.keyboard.press("Escape");
+  });
+
+  await check("paging: previous and next walk the pages", async () => {
+    for (const [fname, lname] of [
+      ["Ann", "Abel"],
+      ["Ben", "Baker"],
+      ["Cy", "Carter"],
+      ["Di", "Dunn"],
+    ]) {
+      const res = await apiCall(page.request, "POST", "/people", { fname, lname });
+      assertEqual(res.status(), 201, `POST ${lname}`);
+    }
+    await page.getByLabel("Per page").selectOption("5");
+    await waitForText(page.locator("#page-info"), "Page 1 of 2", "page info");
+    assertEqual((await tableRows(page)).length, 5, "rows on page 1");
+    assert(await page.locator("#prev").isDisabled(), "Previous should be disabled on page 1");
+    await page.getByRole("button", { name: "Next", exact: true }).click();
+    await waitForText(page.locator("#page-info"), "Page 2 of 2", "page info");
+    await waitForRows(page, [["Doug", "Farrell"]]);
+    assert(await page.locator("#next").isDisabled(), "Next should be disabled on the last page");
+    await page.getByRole("button", { name: "Previous", exact: true }).click();
+    await waitForText(page.locator("#page-info"), "Page 1 of 2", "page info");
+  });
+
+  await page.screenshot({ path: join(out, "demo.png"), fullPage: true });
+}
+
+async function docsChecks(page) {
+  const operation = page.locator("#operations-people-list_people");
+
+  const loaded = await check("the docs page loads the spec", async () => {
+    const res = await page.goto(`${base}/api/v1/ui/`);
+    assert(res && res.ok(), `GET /api/v1/ui/ answered ${res && res.status()}`);
+    await waitForText(page.locator(".swagger-ui .info .title"), "People", "title");
+    await operation.waitFor();
+  });
+  if (!loaded) return;
+
+  await check("Authorize: client credentials with the demo client", async () => {
+    await page.locator(".scheme-container .btn.authorize").click();
+    const dialog = page.locator(".dialog-ux .modal-ux");
+    await dialog.waitFor();
+    // The oauth2 scheme's block, pre-filled by the page's initOAuth.
+    const clientId = dialog.locator("input[data-name=clientId]");
+    const oauth = dialog.locator(".auth-container").filter({ hasText: "clientCredentials" });
+    assertEqual(await clientId.inputValue(), "demo-client", "client_id");
+    assertEqual(await oauth.locator("input[data-name=clientSecret]").inputValue(), "demo-secret", "client_secret");
+    await oauth.locator("button.authorize").click();
+    await oauth.locator("button", { hasText: "Logout" }).waitFor({ timeout: 5000 }).catch(async () => {
+      const errors = await oauth.locator(".errors").allTextContents();
+      throw new Error(`not authorized: ${errors.join(" ") || "no token"}`);
+    });
+    await dialog.locator("button.close-modal").click();
+  });
+
+  await check('"Try it out" on GET /people answers 200', async () => {
+    await operation.locator(".opblock-summary").first().click();
+    await operation.locator(".try-out__btn").click();
+    await operation.locator(".execute").click();
+    const status = operation.locator(".live-responses-table .response .response-col_status").first();
+    await status.waitFor({ timeout: 10000 });
+    assertEqual((await status.textContent()).trim().slice(0, 3), "200", "status of the live response");
+    await waitForText(operation.locator(".live-responses-table .microlight"), "Farrell", "response body");
+    await operation.locator(".live-responses-table").scrollIntoViewIfNeeded();
+  });
+
+  await page.screenshot({ path: join(out, "docs.png") });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+mkdirSync(out, { recursive: true });
+let browser;
+try {
+  browser = await chromium.launch(LAUNCH);
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  context.setDefaultTimeout(10000);
+  const page = await context.newPage();
+  // Uncaught exceptions in the page are failures.
+  const pageErrors = [];
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  // Both pages must work offline: nothing may come from another host.
+  const foreign = [];
+  page.on("request", (request) => {
+    const url = request.url();
+    if (!url.startsWith(`${base}/`) && !/^(data|blob):/.test(url)) foreign.push(url);
+  });
+
+  await check("the server starts from its seed data", async () => {
+    const res = await page.request.post(`${base}/__mock/reset`);
+    assert(res.ok(), `POST /__mock/reset answered ${res.status()}`);
+  });
+  await demoChecks(page);
+  await docsChecks(page);
+  await check("no script errors in the pages", async () => {
+    assertEqual(pageErrors, [], "uncaught errors");
+  });
+  await check("the pages load nothing from other hosts", async () => {
+    assertEqual(foreign, [], "requests to other hosts");
+  });
+} catch (error) {
+  results.failed++;
+  console.log(`FAIL the browser run stopped: ${error.message}`);
+} finally {
+  await browser?.close();
+}
+
+console.log(`screenshots: ${join(out, "demo.png")}, ${join(out, "docs.png")}`);
+console.log(`browser: ${results.passed} passed, ${results.failed} failed`);
+process.exit(results.failed ? 1 : 0);

@@ -1,0 +1,206 @@
+//! GET /people: pages, links, Link header, sorting, filters and bad values.
+
+mod support;
+
+use axum::body::Body;
+use http::Method;
+use people_mock::PeopleMock;
+use serde_json::Value;
+use support::*;
+
+fn lnames(body: &Value) -> Vec<String> {
+    body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["lname"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn defaults_and_meta() {
+    let app = App::new();
+    let token = app.token().await;
+    let resp = app.get(&token, "/api/v1/people").await;
+    assert_eq!(resp.status, 200);
+    let body = resp.json();
+    assert_eq!(lnames(&body), ["Brockman", "Easter", "Farrell"]);
+    let p = &body["meta"]["pagination"];
+    assert_eq!(
+        (
+            p["total"].as_u64(),
+            p["count"].as_u64(),
+            p["per_page"].as_u64()
+        ),
+        (Some(3), Some(3), Some(20))
+    );
+    assert_eq!(
+        (p["current_page"].as_u64(), p["total_pages"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(p["links"], serde_json::json!({}));
+    assert_eq!(
+        resp.header("link"),
+        Some(
+            "<http://mock.test:1234/api/v1/people?page=1&per_page=20&sortby=lname&order=asc>; rel=\"first\", \
+             <http://mock.test:1234/api/v1/people?page=1&per_page=20&sortby=lname&order=asc>; rel=\"last\""
+        )
+    );
+    for person in body["data"].as_array().unwrap() {
+        let ts = person["timestamp"].as_str().unwrap();
+        assert!(ts.ends_with('Z'), "{ts}");
+        assert!(chrono::DateTime::parse_from_rfc3339(ts).is_ok());
+    }
+}
+
+#[tokio::test]
+async fn walking_pages_with_links() {
+    let app = App::with(PeopleMock::builder().people(45));
+    let token = app.token().await;
+    let mut uri = "/api/v1/people?per_page=10&sortby=fname&order=desc".to_string();
+    let mut seen = Vec::new();
+    let mut pages = 0;
+    loop {
+        let resp = app.get(&token, &uri).await;
+        assert_eq!(resp.status, 200);
+        let body = resp.json();
+        pages += 1;
+        seen.extend(lnames(&body));
+        let link = resp.header("link").unwrap().to_string();
+        assert!(
+            link.contains("rel=\"first\"")
+                && link.contains("page=5&per_page=10&sortby=fname&order=desc>; rel=\"last\""),
+            "{link}"
+        );
+        match body["meta"]["pagination"]["links"]["next"].as_str() {
+            Some(next) => {
+                assert!(link.contains(&format!("<{next}>; rel=\"next\"")));
+                uri = next
+                    .strip_prefix("http://mock.test:1234")
+                    .unwrap()
+                    .to_string();
+            }
+            None => break,
+        }
+    }
+    assert_eq!(pages, 5);
+    assert_eq!(seen.len(), 48);
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 48);
+}
+
+#[tokio::test]
+async fn previous_link_and_past_the_last_page() {
+    let app = App::new();
+    let token = app.token().await;
+    let resp = app.get(&token, "/api/v1/people?page=2&per_page=2").await;
+    let body = resp.json();
+    assert_eq!(lnames(&body), ["Farrell"]);
+    let prev = body["meta"]["pagination"]["links"]["previous"]
+        .as_str()
+        .unwrap();
+    assert!(prev.contains("page=1&per_page=2"));
+    assert!(resp.header("link").unwrap().contains("rel=\"prev\""));
+
+    let resp = app.get(&token, "/api/v1/people?page=9&per_page=2").await;
+    assert_eq!(resp.status, 200);
+    let body = resp.json();
+    assert_eq!(body["data"], serde_json::json!([]));
+    assert_eq!(body["meta"]["pagination"]["count"], 0);
+    assert!(
+        body["meta"]["pagination"]["links"]["previous"]
+            .as_str()
+            .unwrap()
+            .contains("page=2&")
+    );
+    assert!(body["meta"]["pagination"]["links"].get("next").is_none());
+}
+
+#[tokio::test]
+async fn sorting_and_filters() {
+    let app = App::new();
+    let token = app.token().await;
+    assert_eq!(app.create(&token, "Doug", "Adams").await.status, 201);
+    let body = app
+        .get(&token, "/api/v1/people?sortby=lname&order=desc")
+        .await
+        .json();
+    assert_eq!(lnames(&body), ["Farrell", "Easter", "Brockman", "Adams"]);
+    // Ties on fname broken by lname ascending.
+    let body = app.get(&token, "/api/v1/people?sortby=fname").await.json();
+    assert_eq!(lnames(&body), ["Easter", "Adams", "Farrell", "Brockman"]);
+    let body = app
+        .get(&token, "/api/v1/people?sortby=timestamp&order=desc")
+        .await
+        .json();
+    assert_eq!(lnames(&body)[0], "Adams");
+    let body = app.get(&token, "/api/v1/people?fname=Doug").await.json();
+    assert_eq!(lnames(&body), ["Adams", "Farrell"]);
+    assert_eq!(body["meta"]["pagination"]["total"], 2);
+    let body = app
+        .get(&token, "/api/v1/people?fname=Doug&lname=Farrell")
+        .await
+        .json();
+    assert_eq!(lnames(&body), ["Farrell"]);
+    let body = app.get(&token, "/api/v1/people?lname=Nobody").await.json();
+    assert_eq!(body["meta"]["pagination"]["total_pages"], 0);
+    let body = app
+        .get(&token, "/api/v1/people?unknown=1&page=1")
+        .await
+        .json();
+    assert_eq!(lnames(&body).len(), 4);
+}
+
+#[tokio::test]
+async fn bad_values_are_400_naming_the_parameter() {
+    let app = App::new();
+    let token = app.token().await;
+    for (query, field) in [
+        ("page=0", "page"),
+        ("page=abc", "page"),
+        ("page=", "page"),
+        ("per_page=101", "per_page"),
+        ("per_page=-5", "per_page"),
+        ("sortby=age", "sortby"),
+        ("order=sideways", "order"),
+        ("page=1&page=2", "page"),
+        ("lname=", "lname"),
+    ] {
+        let resp = app.get(&token, &format!("/api/v1/people?{query}")).await;
+        resp.assert_error(400, "invalid_query", 400_002);
+        assert_eq!(resp.json()["details"][0]["field"], field, "{query}");
+    }
+}
+
+#[tokio::test]
+async fn head_has_the_headers_of_get() {
+    let app = App::new();
+    let token = app.token().await;
+    let get = app.get(&token, "/api/v1/people?per_page=1").await;
+    let head = app
+        .send(
+            authed(Method::HEAD, "/api/v1/people?per_page=1", &token)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(head.header("link"), get.header("link"));
+    assert_eq!(
+        head.header("content-length"),
+        Some(get.body.len().to_string().as_str())
+    );
+    assert!(head.header("x-ratelimit-remaining").is_some());
+    let bad = app
+        .send(
+            authed(Method::HEAD, "/api/v1/people?page=0", &token)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.is_empty());
+}

@@ -1,0 +1,161 @@
+//! The running server: start, addresses, spec, shutdown and the port being freed.
+
+mod support;
+
+use std::time::Duration;
+
+use people_mock::PeopleMock;
+use support::*;
+
+#[tokio::test]
+async fn start_serves_on_loopback_and_drop_frees_the_port() {
+    let mock = PeopleMock::start().await;
+    let addr = mock.addr();
+    assert!(addr.ip().is_loopback());
+    assert_eq!(mock.uri(), format!("http://{addr}"));
+    assert_eq!(mock.base_url().as_str(), format!("http://{addr}/api/v1/"));
+    let token = socket_token(&mock).await;
+    let resp = reqwest::Client::new()
+        .get(mock.base_url().join("people/Farrell").unwrap())
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    mock.shutdown().await;
+    // The port is free again.
+    let again = PeopleMock::builder().addr(addr).try_start().await;
+    assert!(again.is_ok(), "port still taken: {:?}", again.err());
+}
+
+#[tokio::test]
+async fn dropping_the_handle_stops_the_server() {
+    let mock = PeopleMock::start().await;
+    let uri = mock.uri();
+    drop(mock);
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let mut refused = false;
+    for _ in 0..100 {
+        if client
+            .get(format!("{uri}/api/v1/openapi.yaml"))
+            .send()
+            .await
+            .is_err()
+        {
+            refused = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(
+        refused,
+        "the server kept answering after the handle was dropped"
+    );
+}
+
+#[tokio::test]
+async fn try_start_reports_a_taken_port() {
+    let mock = PeopleMock::start().await;
+    let err = PeopleMock::builder()
+        .addr(mock.addr())
+        .try_start()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse);
+}
+
+#[tokio::test]
+async fn many_servers_side_by_side() {
+    let mut mocks = Vec::new();
+    for _ in 0..8 {
+        mocks.push(PeopleMock::start().await);
+    }
+    let mut ports: Vec<u16> = mocks.iter().map(|m| m.addr().port()).collect();
+    ports.sort();
+    ports.dedup();
+    assert_eq!(ports.len(), 8);
+}
+
+#[tokio::test]
+async fn serves_its_spec_and_docs_without_auth() {
+    let mock = PeopleMock::start().await;
+    let yaml = reqwest::get(format!("{}openapi.yaml", mock.base_url()))
+        .await
+        .unwrap();
+    assert_eq!(yaml.status(), 200);
+    assert_eq!(yaml.headers()["content-type"], "application/yaml");
+    assert!(yaml.text().await.unwrap().contains("openapi:"));
+    let json = reqwest::get(format!("{}openapi.json", mock.base_url()))
+        .await
+        .unwrap();
+    assert_eq!(json.status(), 200);
+    let value: serde_json::Value = json.json().await.unwrap();
+    assert!(value["openapi"].is_string());
+    assert_eq!(Some(value), people_mock::openapi_json());
+    let docs = reqwest::get(format!("{}docs", mock.base_url()))
+        .await
+        .unwrap();
+    assert_eq!(docs.status(), 200);
+    assert!(
+        docs.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+}
+
+#[tokio::test]
+async fn head_over_the_socket_keeps_content_length() {
+    let mock = PeopleMock::start().await;
+    let token = socket_token(&mock).await;
+    let client = reqwest::Client::new();
+    let get = client
+        .get(format!("{}people/Farrell", mock.base_url()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    let length = get.headers()["content-length"].clone();
+    let head = client
+        .head(format!("{}people/Farrell", mock.base_url()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), 200);
+    assert_eq!(head.headers()["content-length"], length);
+    assert!(head.bytes().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn rate_limit_counts_unauthenticated_requests_per_address() {
+    let mock = PeopleMock::builder()
+        .rate_limit(2, Duration::from_secs(60))
+        .start()
+        .await;
+    let client = reqwest::Client::new();
+    let url = format!("{}people", mock.base_url());
+    let first = client.get(&url).send().await.unwrap();
+    assert_eq!(first.status(), 401);
+    assert_eq!(first.headers()["x-ratelimit-remaining"], "1");
+    let second = client.get(&url).send().await.unwrap();
+    assert_eq!(second.headers()["x-ratelimit-remaining"], "0");
+    // Authentication answers before the rate limit.
+    let third = client.get(&url).send().await.unwrap();
+    assert_eq!(third.status(), 401);
+    // A valid token has its own window.
+    let token = socket_token(&mock).await;
+    assert_eq!(
+        client
+            .get(&url)
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+}

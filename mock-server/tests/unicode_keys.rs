@@ -1,0 +1,148 @@
+//! The contract's Unicode keys round-trip through every route.
+
+mod support;
+
+use axum::body::Body;
+use http::Method;
+use serde_json::json;
+use support::*;
+
+#[tokio::test]
+async fn every_route_round_trips_unicode_keys() {
+    let app = App::new();
+    let token = app.token().await;
+    for lname in UNICODE_KEYS {
+        let uri = person_uri(lname);
+
+        let created = app.create(&token, "Name", lname).await;
+        assert_eq!(created.status, 201, "{lname}: {:?}", created.body);
+        assert_eq!(created.header("location"), Some(uri.as_str()), "{lname}");
+        assert!(created.body.is_empty());
+
+        let got = app.get(&token, &uri).await;
+        assert_eq!(got.status, 200, "{lname}");
+        assert_eq!(got.json()["lname"], lname);
+
+        let filtered = app
+            .get(
+                &token,
+                &format!(
+                    "/api/v1/people?lname={}",
+                    people_mock::encode_segment(lname)
+                ),
+            )
+            .await;
+        assert_eq!(filtered.json()["data"][0]["lname"], lname, "filter {lname}");
+
+        let put = app
+            .send(json_request(
+                Method::PUT,
+                &uri,
+                &token,
+                &json!({"fname": "Put", "lname": lname}),
+            ))
+            .await;
+        assert_eq!(put.status, 204, "{lname}");
+
+        let patch = app
+            .send(
+                authed(Method::PATCH, &uri, &token)
+                    .header("content-type", "application/merge-patch+json")
+                    .body(Body::from(
+                        json!({"fname": "Patched", "lname": lname}).to_string(),
+                    ))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(patch.status, 204, "{lname}");
+        assert_eq!(app.state.person(lname).unwrap().fname, "Patched");
+
+        let photo = app.send(photo_request(lname, &token)).await;
+        assert_eq!(photo.status, 201, "{lname}");
+        assert_eq!(
+            photo.header("location"),
+            Some(format!("{uri}/photo").as_str())
+        );
+        let got = app.get(&token, &format!("{uri}/photo")).await;
+        assert_eq!(got.status, 200);
+        assert_eq!(&got.body[..], PNG);
+
+        let body = multipart(&[Part {
+            name: "files",
+            filename: Some("n.txt"),
+            content_type: Some("text/plain"),
+            data: lname.as_bytes(),
+        }]);
+        let uploaded = app
+            .send(multipart_request(
+                &format!("{uri}/attachments"),
+                &token,
+                body,
+            ))
+            .await;
+        assert_eq!(uploaded.status, 201, "{lname}");
+        let id = uploaded.json()["data"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let list = app.get(&token, &format!("{uri}/attachments")).await;
+        assert_eq!(list.json()["data"][0]["id"], id.as_str());
+        let file = app.get(&token, &format!("{uri}/attachments/{id}")).await;
+        assert_eq!(&file.body[..], lname.as_bytes());
+        let deleted = app
+            .send(
+                authed(Method::DELETE, &format!("{uri}/attachments/{id}"), &token)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(deleted.status, 204);
+        let deleted = app
+            .send(
+                authed(Method::DELETE, &format!("{uri}/photo"), &token)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(deleted.status, 204);
+
+        let deleted = app
+            .send(
+                authed(Method::DELETE, &uri, &token)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(deleted.status, 204, "{lname}");
+        app.get(&token, &uri)
+            .await
+            .assert_error(410, "person_gone", 410_001);
+        app.get(&token, &format!("{uri}/attachments"))
+            .await
+            .assert_error(410, "person_gone", 410_001);
+    }
+}
+
+#[tokio::test]
+async fn keys_are_case_sensitive_and_slash_is_not_a_key() {
+    let app = App::new();
+    let token = app.token().await;
+    app.get(&token, "/api/v1/people/farrell")
+        .await
+        .assert_error(404, "person_not_found", 404_001);
+    app.get(&token, "/api/v1/people/a%2Fb")
+        .await
+        .assert_error(404, "person_not_found", 404_001);
+    app.get(&token, "/api/v1/people/%FF%FE")
+        .await
+        .assert_error(404, "person_not_found", 404_001);
+    app.create(&token, "A", "a/b")
+        .await
+        .assert_error(422, "validation_failed", 422_001);
+    app.create(&token, "A", "tab\there")
+        .await
+        .assert_error(422, "validation_failed", 422_001);
+    app.create(&token, "A", " padded")
+        .await
+        .assert_error(422, "validation_failed", 422_001);
+}

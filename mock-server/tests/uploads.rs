@@ -1,0 +1,488 @@
+//! Photos and attachments: streaming multipart, limits, signatures, file names and downloads.
+
+mod support;
+
+use axum::body::Body;
+use http::Method;
+use people_mock::PeopleMock;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use support::*;
+
+#[tokio::test]
+async fn photo_lifecycle() {
+    let app = App::new();
+    let token = app.token().await;
+    let resp = app.send(photo_request("Farrell", &token)).await;
+    assert_eq!(resp.status, 201);
+    assert!(resp.body.is_empty());
+    assert_eq!(
+        resp.header("location"),
+        Some("/api/v1/people/Farrell/photo")
+    );
+    let sha = hex::encode(Sha256::digest(PNG));
+    assert_eq!(resp.header("etag"), Some(format!("\"{sha}\"").as_str()));
+
+    let got = app.get(&token, "/api/v1/people/Farrell/photo").await;
+    assert_eq!(got.status, 200);
+    assert_eq!(got.header("content-type"), Some("image/png"));
+    assert_eq!(
+        got.header("content-length"),
+        Some(PNG.len().to_string().as_str())
+    );
+    assert_eq!(&got.body[..], PNG);
+
+    let head = app
+        .send(
+            authed(Method::HEAD, "/api/v1/people/Farrell/photo", &token)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(
+        head.header("content-length"),
+        Some(PNG.len().to_string().as_str())
+    );
+
+    // Replace with a GIF and a caption.
+    let body = multipart(&[
+        Part {
+            name: "caption",
+            filename: None,
+            content_type: None,
+            data: "Me, 李".as_bytes(),
+        },
+        Part {
+            name: "other",
+            filename: None,
+            content_type: None,
+            data: b"ignored",
+        },
+        Part {
+            name: "file",
+            filename: Some("a.gif"),
+            content_type: Some("image/gif"),
+            data: b"GIF89a\x01\x00",
+        },
+    ]);
+    assert_eq!(
+        app.send(multipart_request(
+            "/api/v1/people/Farrell/photo",
+            &token,
+            body
+        ))
+        .await
+        .status,
+        201
+    );
+    let got = app.get(&token, "/api/v1/people/Farrell/photo").await;
+    assert_eq!(got.header("content-type"), Some("image/gif"));
+
+    let stale = app
+        .send(
+            authed(Method::DELETE, "/api/v1/people/Farrell/photo", &token)
+                .header("if-match", "\"x\"")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    stale.assert_error(412, "precondition_failed", 412_001);
+    let deleted = app
+        .send(
+            authed(Method::DELETE, "/api/v1/people/Farrell/photo", &token)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(deleted.status, 204);
+    app.get(&token, "/api/v1/people/Farrell/photo")
+        .await
+        .assert_error(404, "photo_not_found", 404_002);
+    let again = app
+        .send(
+            authed(Method::DELETE, "/api/v1/people/Farrell/photo", &token)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    again.assert_error(404, "photo_not_found", 404_002);
+}
+
+#[tokio::test]
+async fn every_image_signature() {
+    let app = App::new();
+    let token = app.token().await;
+    let images: [(&str, &[u8]); 4] = [
+        ("image/png", PNG),
+        ("image/jpeg", b"\xFF\xD8\xFF\xE0\0\x10JFIF"),
+        ("image/gif", b"GIF87a\x01\0\x01\0"),
+        ("image/webp", b"RIFF\x24\0\0\0WEBPVP8 "),
+    ];
+    for (ct, data) in images {
+        let body = multipart(&[Part {
+            name: "file",
+            filename: Some("x"),
+            content_type: Some(ct),
+            data,
+        }]);
+        let resp = app
+            .send(multipart_request(
+                "/api/v1/people/Easter/photo",
+                &token,
+                body,
+            ))
+            .await;
+        assert_eq!(resp.status, 201, "{ct}");
+    }
+    // A JPEG that claims to be a PNG.
+    let body = multipart(&[Part {
+        name: "file",
+        filename: Some("x"),
+        content_type: Some("image/png"),
+        data: b"\xFF\xD8\xFF\xE0",
+    }]);
+    app.send(multipart_request(
+        "/api/v1/people/Easter/photo",
+        &token,
+        body,
+    ))
+    .await
+    .assert_error(415, "unsupported_image", 415_002);
+}
+
+#[tokio::test]
+async fn photo_validation() {
+    let app = App::new();
+    let token = app.token().await;
+    let two = multipart(&[
+        Part {
+            name: "file",
+            filename: Some("a"),
+            content_type: Some("image/png"),
+            data: PNG,
+        },
+        Part {
+            name: "file",
+            filename: Some("b"),
+            content_type: Some("image/png"),
+            data: PNG,
+        },
+    ]);
+    app.send(multipart_request(
+        "/api/v1/people/Farrell/photo",
+        &token,
+        two,
+    ))
+    .await
+    .assert_error(422, "validation_failed", 422_001);
+    let long = "c".repeat(1025);
+    let body = multipart(&[
+        Part {
+            name: "file",
+            filename: Some("a"),
+            content_type: Some("image/png"),
+            data: PNG,
+        },
+        Part {
+            name: "caption",
+            filename: None,
+            content_type: None,
+            data: long.as_bytes(),
+        },
+    ]);
+    let resp = app
+        .send(multipart_request(
+            "/api/v1/people/Farrell/photo",
+            &token,
+            body,
+        ))
+        .await;
+    resp.assert_error(422, "validation_failed", 422_001);
+    assert_eq!(resp.json()["details"][0]["field"], "caption");
+    app.get(&token, "/api/v1/people/Farrell/photo")
+        .await
+        .assert_error(404, "photo_not_found", 404_002);
+    // Truncated multipart.
+    let mut truncated = multipart(&[Part {
+        name: "file",
+        filename: Some("a"),
+        content_type: Some("image/png"),
+        data: PNG,
+    }]);
+    truncated.truncate(truncated.len() - 10);
+    app.send(multipart_request(
+        "/api/v1/people/Farrell/photo",
+        &token,
+        truncated,
+    ))
+    .await
+    .assert_error(400, "invalid_multipart", 400_003);
+    // No boundary.
+    let resp = app
+        .send(
+            authed(Method::POST, "/api/v1/people/Farrell/photo", &token)
+                .header("content-type", "multipart/form-data")
+                .body(Body::from("x"))
+                .unwrap(),
+        )
+        .await;
+    resp.assert_error(400, "invalid_multipart", 400_003);
+    // Upload to a person that never existed: 404 after the body is read.
+    app.send(photo_request("Nobody", &token))
+        .await
+        .assert_error(404, "person_not_found", 404_001);
+}
+
+#[tokio::test]
+async fn attachments_lifecycle() {
+    let app = App::new();
+    let token = app.token().await;
+    let body = multipart(&[
+        Part {
+            name: "files",
+            filename: Some("rapport.pdf"),
+            content_type: Some("application/pdf"),
+            data: b"%PDF-1.7 one",
+        },
+        Part {
+            name: "note",
+            filename: None,
+            content_type: None,
+            data: b"Signed copy",
+        },
+        Part {
+            name: "files",
+            filename: Some("%E6%9D%8E%20%22q%22.txt"),
+            content_type: None,
+            data: b"two",
+        },
+        Part {
+            name: "files",
+            filename: None,
+            content_type: Some("text/plain"),
+            data: b"three",
+        },
+    ]);
+    let resp = app
+        .send(multipart_request(
+            "/api/v1/people/Brockman/attachments",
+            &token,
+            body,
+        ))
+        .await;
+    assert_eq!(resp.status, 201, "{:?}", resp.body);
+    assert_eq!(
+        resp.header("location"),
+        Some("/api/v1/people/Brockman/attachments")
+    );
+    let data = resp.json()["data"].clone();
+    let data = data.as_array().unwrap();
+    assert_eq!(data.len(), 3);
+    assert_eq!(data[0]["filename"], "rapport.pdf");
+    assert_eq!(data[0]["content_type"], "application/pdf");
+    assert_eq!(data[0]["size"], 12);
+    assert_eq!(
+        data[0]["sha256"],
+        hex::encode(Sha256::digest(b"%PDF-1.7 one"))
+    );
+    assert_eq!(data[0]["note"], "Signed copy");
+    assert_eq!(data[1]["filename"], "李 \"q\".txt");
+    assert_eq!(data[1]["content_type"], "application/octet-stream");
+    assert_eq!(data[2]["filename"], "file-3");
+    assert!(data[0]["uploaded_at"].as_str().unwrap().ends_with('Z'));
+
+    let list = app
+        .get(&token, "/api/v1/people/Brockman/attachments")
+        .await
+        .json();
+    assert_eq!(list["data"].as_array().unwrap().len(), 3);
+    assert_eq!(list["data"][1]["id"], data[1]["id"]);
+
+    let id = data[1]["id"].as_str().unwrap();
+    let file = app
+        .get(&token, &format!("/api/v1/people/Brockman/attachments/{id}"))
+        .await;
+    assert_eq!(file.status, 200);
+    assert_eq!(&file.body[..], b"two");
+    assert_eq!(
+        file.header("content-type"),
+        Some("application/octet-stream")
+    );
+    assert_eq!(file.header("content-length"), Some("3"));
+    assert_eq!(
+        file.header("etag"),
+        Some(format!("\"{}\"", hex::encode(Sha256::digest(b"two"))).as_str())
+    );
+    assert_eq!(
+        file.header("content-disposition"),
+        Some("attachment; filename=\"_ _q_.txt\"; filename*=UTF-8''%E6%9D%8E%20%22q%22.txt")
+    );
+
+    let deleted = app
+        .send(
+            authed(
+                Method::DELETE,
+                &format!("/api/v1/people/Brockman/attachments/{id}"),
+                &token,
+            )
+            .body(Body::empty())
+            .unwrap(),
+        )
+        .await;
+    assert_eq!(deleted.status, 204);
+    app.get(&token, &format!("/api/v1/people/Brockman/attachments/{id}"))
+        .await
+        .assert_error(404, "attachment_not_found", 404_003);
+    assert_eq!(
+        app.get(&token, "/api/v1/people/Brockman/attachments")
+            .await
+            .json()["data"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // Deleting the person removes its attachments.
+    app.send(
+        authed(Method::DELETE, "/api/v1/people/Brockman", &token)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    app.create(&token, "Kent", "Brockman").await;
+    assert_eq!(
+        app.get(&token, "/api/v1/people/Brockman/attachments")
+            .await
+            .json()["data"],
+        json!([])
+    );
+}
+
+#[tokio::test]
+async fn attachment_limits_and_missing_files() {
+    let app = App::with(PeopleMock::builder().attachment_limits(10, 15));
+    let token = app.token().await;
+    let body = multipart(&[Part {
+        name: "note",
+        filename: None,
+        content_type: None,
+        data: b"n",
+    }]);
+    app.send(multipart_request(
+        "/api/v1/people/Easter/attachments",
+        &token,
+        body,
+    ))
+    .await
+    .assert_error(422, "missing_file", 422_002);
+    let body = multipart(&[Part {
+        name: "files",
+        filename: Some("a"),
+        content_type: None,
+        data: &[0; 11],
+    }]);
+    let resp = app
+        .send(multipart_request(
+            "/api/v1/people/Easter/attachments",
+            &token,
+            body,
+        ))
+        .await;
+    resp.assert_error(413, "payload_too_large", 413_001);
+    assert_eq!(resp.json()["details"][0]["field"], "attachment_file_limit");
+    let body = multipart(&[
+        Part {
+            name: "files",
+            filename: Some("a"),
+            content_type: None,
+            data: &[0; 10],
+        },
+        Part {
+            name: "files",
+            filename: Some("b"),
+            content_type: None,
+            data: &[0; 6],
+        },
+    ]);
+    let resp = app
+        .send(multipart_request(
+            "/api/v1/people/Easter/attachments",
+            &token,
+            body,
+        ))
+        .await;
+    resp.assert_error(413, "payload_too_large", 413_001);
+    assert_eq!(
+        resp.json()["details"][0]["field"],
+        "attachment_request_limit"
+    );
+    assert_eq!(
+        app.get(&token, "/api/v1/people/Easter/attachments")
+            .await
+            .json()["data"],
+        json!([])
+    );
+    // Exactly at the limits is fine.
+    let body = multipart(&[
+        Part {
+            name: "files",
+            filename: Some("a"),
+            content_type: None,
+            data: &[0; 10],
+        },
+        Part {
+            name: "files",
+            filename: Some("b"),
+            content_type: None,
+            data: &[0; 5],
+        },
+    ]);
+    assert_eq!(
+        app.send(multipart_request(
+            "/api/v1/people/Easter/attachments",
+            &token,
+            body
+        ))
+        .await
+        .status,
+        201
+    );
+}
+
+#[tokio::test]
+async fn large_attachment_round_trips_byte_for_byte() {
+    let app = App::new();
+    let token = app.token().await;
+    let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+    let body = multipart(&[Part {
+        name: "files",
+        filename: Some("big.bin"),
+        content_type: None,
+        data: &data,
+    }]);
+    let resp = app
+        .send(multipart_request(
+            "/api/v1/people/Farrell/attachments",
+            &token,
+            body,
+        ))
+        .await;
+    assert_eq!(resp.status, 201);
+    let meta = resp.json()["data"][0].clone();
+    assert_eq!(meta["size"], 3_000_000);
+    assert_eq!(meta["sha256"], hex::encode(Sha256::digest(&data)));
+    let got = app
+        .get(
+            &token,
+            &format!(
+                "/api/v1/people/Farrell/attachments/{}",
+                meta["id"].as_str().unwrap()
+            ),
+        )
+        .await;
+    assert_eq!(got.body.len(), data.len());
+    assert!(got.body[..] == data[..]);
+}

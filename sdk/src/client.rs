@@ -1,0 +1,845 @@
+//! The client: [`Client`] and its [`ClientBuilder`].
+//!
+//! ```
+//! use std::time::Duration;
+//! use people_sdk::{Client, RetryPolicy};
+//!
+//! let client = Client::builder()
+//!     .base_url("https://people.example.com/api/v1")
+//!     .client_credentials("demo-client", "demo-secret")
+//!     .scopes(["people:read", "people:write"])
+//!     .timeout(Duration::from_secs(10))
+//!     .retry(RetryPolicy::default().max_attempts(5))
+//!     .user_agent("my-app/1.2")
+//!     .build()?;
+//! assert_eq!(client.base_url().as_str(), "https://people.example.com/api/v1/");
+//! # Ok::<(), people_sdk::Error>(())
+//! ```
+//!
+//! # Defaults
+//!
+//! | setting | default |
+//! |---|---|
+//! | base URL | none: [`ClientBuilder::base_url`] is required. A URL with no path gets `/api/v1/`; a trailing `/` is added when missing |
+//! | credentials | none: calls go without `Authorization` (the server answers `401`) |
+//! | scopes (client credentials) | none named: the server grants every scope the client may have |
+//! | token endpoint | `{base}oauth/token`, client authentication by HTTP Basic |
+//! | token renewal | ahead of expiry by 30 s or a tenth of the token's lifetime, whichever is smaller |
+//! | connect timeout | 10 s (only for the HTTP client the builder makes) |
+//! | timeout | 30 s per attempt, from sending the request to the end of the response body |
+//! | transfer timeout | none: uploads and the bodies of downloads may take as long as they need; a download's response headers must still come within the timeout |
+//! | retries | [`RetryPolicy::default`]: 3 attempts in all, backoff from 100 ms with jitter, `Retry-After` up to 30 s |
+//! | user agent | `people-sdk/<version>` |
+//! | HTTP client | a new `reqwest::Client` that follows no redirects |
+//! | read-ahead | 1 (off): pages are fetched one after the other |
+//!
+//! `Client` is `Clone + Send + Sync`; a clone is one reference count, and clones share the
+//! connection pool, the token cache and [`Client::last_rate_limit`]. Build one client and clone it
+//! wherever it is needed.
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
+use http::{HeaderMap, HeaderName, HeaderValue, Method};
+use tracing::Instrument;
+use url::Url;
+
+use crate::auth::{
+    AccessToken, ClientAuth, ClientCredentials, Secret, StaticToken, TokenInfo, TokenSource,
+};
+use crate::error::{CallInfo, Error, ErrorKind};
+use crate::multipart::Form;
+use crate::people::{People, PersonRef};
+use crate::rate_limit::RateLimit;
+use crate::retry::{self, Decision, RetryPolicy};
+
+pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+pub(crate) fn default_user_agent() -> String {
+    format!("people-sdk/{}", env!("CARGO_PKG_VERSION"))
+}
+
+pub(crate) fn default_http_client(
+    connect_timeout: Duration,
+    user_agent: &str,
+) -> Result<reqwest::Client, Error> {
+    reqwest::Client::builder()
+        .connect_timeout(connect_timeout)
+        .user_agent(user_agent)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| Error::config("the HTTP client could not be built").with_source(e))
+}
+
+/// Parses and normalises a base URL: `http(s)` only, no query or fragment, a path ending in
+/// `/`, and `/api/v1/` when there is no path at all.
+pub(crate) fn normalise_base_url(input: &str) -> Result<Url, Error> {
+    let mut url = Url::parse(input.trim())
+        .map_err(|e| Error::config(format!("invalid base URL {input:?}: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
+        return Err(Error::config(format!(
+            "the base URL must be an http or https URL, not {input:?}"
+        )));
+    }
+    url.set_query(None);
+    url.set_fragment(None);
+    if url.path().is_empty() || url.path() == "/" {
+        url.set_path("/api/v1/");
+    } else if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Ok(url)
+}
+
+enum AuthConfig {
+    None,
+    ClientCredentials {
+        client_id: String,
+        client_secret: Secret,
+    },
+    Source(Arc<dyn TokenSource>, &'static str),
+}
+
+/// Builds a [`Client`]; made by [`Client::builder`]. See the [module documentation](self) for
+/// every default.
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    auth: AuthConfig,
+    scopes: Vec<String>,
+    client_auth: ClientAuth,
+    token_url: Option<String>,
+    connect_timeout: Duration,
+    timeout: Option<Duration>,
+    transfer_timeout: Option<Duration>,
+    retry: RetryPolicy,
+    user_agent: Option<String>,
+    http: Option<reqwest::Client>,
+    read_ahead: usize,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            base_url: None,
+            auth: AuthConfig::None,
+            scopes: Vec::new(),
+            client_auth: ClientAuth::default(),
+            token_url: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: Some(DEFAULT_TIMEOUT),
+            transfer_timeout: None,
+            retry: RetryPolicy::default(),
+            user_agent: None,
+            http: None,
+            read_ahead: 1,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The API's base URL, as a `&str`, a `String` or a [`url::Url`], with or without a trailing
+    /// `/`: `http://127.0.0.1:8080/api/v1`. A URL with no path gets `/api/v1/`.
+    pub fn base_url(mut self, url: impl AsRef<str>) -> Self {
+        self.base_url = Some(url.as_ref().to_owned());
+        self
+    }
+
+    /// Authenticate with the OAuth 2.0 client-credentials grant, with tokens fetched lazily,
+    /// cached and renewed ahead of expiry (see [`crate::auth`]).
+    pub fn client_credentials(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        self.auth = AuthConfig::ClientCredentials {
+            client_id: client_id.into(),
+            client_secret: Secret::new(client_secret),
+        };
+        self
+    }
+
+    /// The scopes to ask for with [`client_credentials`](Self::client_credentials), e.g.
+    /// `["people:read"]` (default: none named, so the server grants all the client may have).
+    pub fn scopes<I, S>(mut self, scopes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// How [`client_credentials`](Self::client_credentials) authenticate to the token endpoint
+    /// (default [`ClientAuth::Basic`]).
+    pub fn client_auth(mut self, auth: ClientAuth) -> Self {
+        self.client_auth = auth;
+        self
+    }
+
+    /// The token endpoint for [`client_credentials`](Self::client_credentials) (default
+    /// `{base}oauth/token`).
+    pub fn token_url(mut self, url: impl AsRef<str>) -> Self {
+        self.token_url = Some(url.as_ref().to_owned());
+        self
+    }
+
+    /// Send this fixed bearer token (a `&str`, a `String`, an [`AccessToken`] or a
+    /// [`StaticToken`]). It is never refreshed.
+    pub fn bearer_token(mut self, token: impl Into<StaticToken>) -> Self {
+        self.auth = AuthConfig::Source(Arc::new(token.into()), "static token");
+        self
+    }
+
+    /// Get tokens from any [`TokenSource`], e.g. a shared [`ClientCredentials`].
+    pub fn token_source(mut self, source: impl TokenSource) -> Self {
+        self.auth = AuthConfig::Source(Arc::new(source), "token source");
+        self
+    }
+
+    /// The time limit for making a connection (default 10 s). Applies only to the HTTP client
+    /// the builder makes, not to one given with [`http_client`](Self::http_client).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The time limit of one attempt of a call, from sending the request to the end of the
+    /// response body (default 30 s); `None` for no limit. For downloads it bounds the wait for
+    /// the response headers only.
+    pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.timeout = timeout.into();
+        self
+    }
+
+    /// The time limit of one attempt of an upload or of a download's body (default `None`: no
+    /// limit, so files of any size can be moved).
+    pub fn transfer_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.transfer_timeout = timeout.into();
+        self
+    }
+
+    /// The retry policy (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Never retry: the same as `.retry(RetryPolicy::none())`.
+    pub fn no_retry(self) -> Self {
+        self.retry(RetryPolicy::none())
+    }
+
+    /// The `User-Agent` header (default `people-sdk/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Use this HTTP client (its pool, proxy and TLS settings) instead of making one.
+    /// [`connect_timeout`](Self::connect_timeout) does not apply to it; the other settings do.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// The default read-ahead of page streams: up to `pages` pages fetched at once once the
+    /// number of pages is known (default 1, i.e. off). See [`ListPeople::read_ahead`](crate::ListPeople::read_ahead).
+    pub fn read_ahead(mut self, pages: usize) -> Self {
+        self.read_ahead = pages.max(1);
+        self
+    }
+
+    /// Builds the client. Fails with [`ErrorKind::Config`] when the base URL is missing or
+    /// invalid, or a setting cannot be used.
+    pub fn build(self) -> Result<Client, Error> {
+        let raw_base = self
+            .base_url
+            .as_deref()
+            .ok_or_else(|| Error::config("no base URL was given"))?;
+        let base = normalise_base_url(raw_base)?;
+        let user_agent = self.user_agent.unwrap_or_else(default_user_agent);
+        let user_agent = HeaderValue::from_str(&user_agent)
+            .map_err(|_| Error::config(format!("invalid user agent {user_agent:?}")))?;
+        let http = match self.http {
+            Some(http) => http,
+            None => default_http_client(self.connect_timeout, user_agent.to_str().unwrap_or(""))?,
+        };
+        if !self.scopes.is_empty() && !matches!(self.auth, AuthConfig::ClientCredentials { .. }) {
+            return Err(Error::config(
+                "scopes apply only to client credentials; give them to your token source instead",
+            ));
+        }
+        let (auth, auth_desc): (Option<Arc<dyn TokenSource>>, String) = match self.auth {
+            AuthConfig::None => (None, "none".to_owned()),
+            AuthConfig::Source(source, desc) => (Some(source), desc.to_owned()),
+            AuthConfig::ClientCredentials {
+                client_id,
+                client_secret,
+            } => {
+                let token_url = match &self.token_url {
+                    Some(u) => u.clone(),
+                    None => base
+                        .join("oauth/token")
+                        .map_err(|e| Error::config(format!("no token URL: {e}")))?
+                        .to_string(),
+                };
+                let desc = format!("client credentials ({client_id})");
+                let creds =
+                    ClientCredentials::builder(token_url, client_id, client_secret.expose())
+                        .scopes(self.scopes)
+                        .client_auth(self.client_auth)
+                        .http_client(http.clone())
+                        .retry(self.retry.clone())
+                        .timeout(self.timeout)
+                        .build()?;
+                (Some(Arc::new(creds)), desc)
+            }
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                auth,
+                auth_desc,
+                retry: self.retry,
+                timeout: self.timeout,
+                transfer_timeout: self.transfer_timeout,
+                read_ahead: self.read_ahead,
+                user_agent,
+                last_rate_limit: Mutex::new(None),
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let auth = match &self.auth {
+            AuthConfig::None => "none".to_owned(),
+            AuthConfig::ClientCredentials { client_id, .. } => {
+                format!("client credentials ({client_id}, secret <redacted>)")
+            }
+            AuthConfig::Source(_, desc) => (*desc).to_owned(),
+        };
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("auth", &auth)
+            .field("scopes", &self.scopes)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The People API client: the entry point of the SDK.
+///
+/// Made by [`Client::builder`]. Reach the resources from it:
+///
+/// * [`Client::people`]: list ([`People::list`]), read ([`People::get`]) and create
+///   ([`People::create`]) people;
+/// * [`Client::person`]: one person by last name, to read, update, patch or delete it, and its
+///   [photo](PersonRef::photo) and [attachments](PersonRef::attachments).
+///
+/// See the [crate documentation](crate) for an example.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base: Url,
+    auth: Option<Arc<dyn TokenSource>>,
+    auth_desc: String,
+    retry: RetryPolicy,
+    timeout: Option<Duration>,
+    transfer_timeout: Option<Duration>,
+    read_ahead: usize,
+    user_agent: HeaderValue,
+    last_rate_limit: Mutex<Option<RateLimit>>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base.as_str())
+            .field("auth", &self.inner.auth_desc)
+            .field("timeout", &self.inner.timeout)
+            .field("transfer_timeout", &self.inner.transfer_timeout)
+            .field("retry", &self.inner.retry)
+            .field("read_ahead", &self.inner.read_ahead)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How the time limits of the client apply to a call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TimeoutMode {
+    /// The timeout bounds the whole attempt.
+    Call,
+    /// An upload: the transfer timeout bounds the whole attempt.
+    Upload,
+    /// A download: the timeout bounds the wait for the headers, the transfer timeout the rest.
+    Download,
+}
+
+/// A request body that can be built again for a retry or a replay, where possible.
+pub(crate) enum RequestBody {
+    Empty,
+    Bytes {
+        bytes: Bytes,
+        content_type: &'static str,
+    },
+    Multipart(Form),
+}
+
+impl RequestBody {
+    fn is_replayable(&self) -> bool {
+        match self {
+            RequestBody::Empty | RequestBody::Bytes { .. } => true,
+            RequestBody::Multipart(form) => form.is_replayable(),
+        }
+    }
+}
+
+/// One call to the API, before it is sent.
+pub(crate) struct Call {
+    pub(crate) info: CallInfo,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: RequestBody,
+    pub(crate) mode: TimeoutMode,
+}
+
+impl Call {
+    pub(crate) fn new(operation: &'static str, method: Method, url: Url) -> Self {
+        Call {
+            info: CallInfo {
+                operation,
+                method,
+                url,
+            },
+            headers: HeaderMap::new(),
+            body: RequestBody::Empty,
+            mode: TimeoutMode::Call,
+        }
+    }
+
+    /// Adds `Accept: application/json`.
+    pub(crate) fn accept_json(self) -> Self {
+        self.header(ACCEPT, HeaderValue::from_static("application/json"))
+    }
+
+    pub(crate) fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.insert(name, value);
+        self
+    }
+
+    /// Sets a JSON body of this content type.
+    pub(crate) fn json<T: serde::Serialize>(
+        mut self,
+        content_type: &'static str,
+        value: &T,
+    ) -> Result<Self, Error> {
+        let bytes = serde_json::to_vec(value).map_err(|e| {
+            Error::invalid_request("the request body could not be encoded").with_source(e)
+        })?;
+        self.body = RequestBody::Bytes {
+            bytes: Bytes::from(bytes),
+            content_type,
+        };
+        Ok(self)
+    }
+
+    pub(crate) fn multipart(mut self, form: Form) -> Self {
+        self.body = RequestBody::Multipart(form);
+        self.mode = TimeoutMode::Upload;
+        self
+    }
+
+    pub(crate) fn download(mut self) -> Self {
+        self.mode = TimeoutMode::Download;
+        self
+    }
+}
+
+impl Client {
+    /// Starts a [`ClientBuilder`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The people collection: list, read and create people.
+    pub fn people(&self) -> People {
+        People::new(self.clone())
+    }
+
+    /// One person, by last name (its key), e.g. `client.person("Lévi-Strauss")`. Nothing is sent
+    /// until you call one of its methods; an invalid name fails then with
+    /// [`ErrorKind::InvalidRequest`].
+    pub fn person(&self, lname: impl Into<String>) -> PersonRef {
+        PersonRef::new(self.clone(), lname.into())
+    }
+
+    /// The scopes and expiry of the token the client would send now, fetching one if needed.
+    /// Never the token itself. Fails with [`ErrorKind::Config`] when the client has no
+    /// credentials.
+    ///
+    /// ```no_run
+    /// # async fn run(client: people_sdk::Client) -> Result<(), people_sdk::Error> {
+    /// let info = client.token_info().await?;
+    /// assert!(info.has_scope("people:read"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn token_info(&self) -> Result<TokenInfo, Error> {
+        let source = self
+            .inner
+            .auth
+            .as_ref()
+            .ok_or_else(|| Error::config("the client has no credentials"))?;
+        let token = source.token().await?;
+        Ok(TokenInfo::of(&token))
+    }
+
+    /// The rate-limit headers of the last response this client (or a clone) received, if any.
+    pub fn last_rate_limit(&self) -> Option<RateLimit> {
+        *self
+            .inner
+            .last_rate_limit
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The normalised base URL, ending in `/`.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    pub(crate) fn default_read_ahead(&self) -> usize {
+        self.inner.read_ahead
+    }
+
+    /// The URL of `segments` under the base URL, each segment percent-encoded.
+    pub(crate) fn url(&self, segments: &[&str]) -> Result<Url, Error> {
+        let mut url = self.inner.base.clone();
+        {
+            let mut path = url
+                .path_segments_mut()
+                .map_err(|_| Error::config("the base URL cannot take a path"))?;
+            path.pop_if_empty();
+            for segment in segments {
+                path.push(segment);
+            }
+        }
+        Ok(url)
+    }
+
+    /// Sends a call with authentication, retries and one replay on `401 invalid_token`. Returns
+    /// the response if its status is a success, the error it amounts to otherwise.
+    pub(crate) async fn execute(&self, call: Call) -> Result<reqwest::Response, Error> {
+        let span = tracing::info_span!(
+            "people_sdk.call",
+            operation = call.info.operation,
+            method = %call.info.method,
+            path = %call.info.url.path(),
+            status = tracing::field::Empty,
+            attempt = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let mut sent = 0;
+        let result = self.run(&call, &mut sent).instrument(span.clone()).await;
+        let latency = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        span.record("latency_ms", latency);
+        span.record("attempt", sent);
+        let status = match &result {
+            Ok(resp) => Some(resp.status()),
+            Err(err) => err.status(),
+        };
+        if let Some(status) = status {
+            span.record("status", status.as_u16());
+        }
+        span.in_scope(|| match &result {
+            Ok(_) => tracing::debug!("call succeeded"),
+            Err(err) => tracing::debug!(error = %err, "call failed"),
+        });
+        result
+    }
+
+    /// The attempts of a call; `sent` counts them.
+    async fn run(&self, call: &Call, sent: &mut u32) -> Result<reqwest::Response, Error> {
+        let idempotent = retry::is_idempotent(&call.info.method);
+        let mut attempt: u32 = 0;
+        let mut replayed = false;
+        loop {
+            attempt += 1;
+            *sent += 1;
+            let token = match &self.inner.auth {
+                Some(source) => Some(source.token().await?),
+                None => None,
+            };
+            let err = match self.send_once(call, token.as_ref()).await {
+                Ok(resp) => return Ok(resp),
+                Err(err) => err,
+            };
+            if let (Some(token), Some(source)) = (&token, &self.inner.auth)
+                && !replayed
+                && err.is_invalid_token()
+                && source.invalidate(token)
+            {
+                if !call.body.is_replayable() {
+                    return Err(err.into_not_replayable());
+                }
+                tracing::debug!(
+                    reason = "401 invalid_token",
+                    "access token rejected; renewing it and replaying the call once"
+                );
+                replayed = true;
+                attempt -= 1;
+                continue;
+            }
+            match self.inner.retry.decide(&err, idempotent, attempt) {
+                Decision::Retry { wait, reason } if call.body.is_replayable() => {
+                    tracing::debug!(
+                        reason = %reason,
+                        attempt,
+                        wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                        "retrying"
+                    );
+                    tokio::time::sleep(wait).await;
+                }
+                Decision::Retry { reason, .. } => {
+                    tracing::debug!(
+                        reason = %reason,
+                        "not retrying: the request body is a one-shot stream"
+                    );
+                    return Err(err);
+                }
+                Decision::GiveUp => return Err(err),
+            }
+        }
+    }
+
+    async fn send_once(
+        &self,
+        call: &Call,
+        token: Option<&AccessToken>,
+    ) -> Result<reqwest::Response, Error> {
+        let inner = &*self.inner;
+        let info = &call.info;
+        let mut req = inner
+            .http
+            .request(info.method.clone(), info.url.clone())
+            .headers(call.headers.clone())
+            .header(USER_AGENT, inner.user_agent.clone());
+        if let Some(token) = token {
+            let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
+                .map_err(|_| {
+                    Error::config("the access token holds characters a header cannot carry")
+                        .with_call(info)
+                })?;
+            value.set_sensitive(true);
+            req = req.header(AUTHORIZATION, value);
+        }
+        match &call.body {
+            RequestBody::Empty => {}
+            RequestBody::Bytes {
+                bytes,
+                content_type,
+            } => {
+                req = req
+                    .header(CONTENT_TYPE, HeaderValue::from_static(content_type))
+                    .body(bytes.clone());
+            }
+            RequestBody::Multipart(form) => {
+                let encoded = form.encode().await.map_err(|e| e.with_call(info))?;
+                req = req.header(CONTENT_TYPE, encoded.content_type);
+                if let Some(len) = encoded.content_length {
+                    req = req.header(CONTENT_LENGTH, len);
+                }
+                req = req.body(encoded.body);
+            }
+        }
+        let whole_limit = match call.mode {
+            TimeoutMode::Call => inner.timeout,
+            TimeoutMode::Upload | TimeoutMode::Download => inner.transfer_timeout,
+        };
+        if let Some(limit) = whole_limit {
+            req = req.timeout(limit);
+        }
+        let sending = req.send();
+        let result = match (call.mode, inner.timeout) {
+            (TimeoutMode::Download, Some(limit)) => {
+                match tokio::time::timeout(limit, sending).await {
+                    Ok(result) => result,
+                    Err(_) => {
+                        return Err(Error::new(ErrorKind::Timeout)
+                            .with_message(format!("no response within {limit:?}"))
+                            .with_call(info));
+                    }
+                }
+            }
+            _ => sending.await,
+        };
+        let resp = result.map_err(|e| Error::from_reqwest(e).with_call(info))?;
+        if let Some(rl) = RateLimit::from_headers(resp.headers()) {
+            *inner
+                .last_rate_limit
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()) = Some(rl);
+        }
+        let status = resp.status();
+        if status.is_success() {
+            return Ok(resp);
+        }
+        let headers = resp.headers().clone();
+        let body = if info.method == Method::HEAD {
+            Vec::new()
+        } else {
+            let limit = inner.timeout.unwrap_or(DEFAULT_TIMEOUT);
+            tokio::time::timeout(limit, read_bounded(resp, crate::error::ERROR_BODY_LIMIT))
+                .await
+                .unwrap_or_default()
+        };
+        Err(Error::from_parts(status, headers, &body).with_call(info))
+    }
+}
+
+/// Reads at most `limit` bytes of a response body; a failure mid-way keeps what was read.
+pub(crate) async fn read_bounded(mut resp: reqwest::Response, limit: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    while out.len() < limit {
+        match resp.chunk().await {
+            Ok(Some(chunk)) => {
+                let room = limit - out.len();
+                out.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            }
+            Ok(None) | Err(_) => break,
+        }
+    }
+    out
+}
+
+/// Reads a whole success body and decodes it as JSON.
+pub(crate) async fn read_json<T: serde::de::DeserializeOwned>(
+    resp: reqwest::Response,
+    info: &CallInfo,
+    what: &str,
+) -> Result<T, Error> {
+    let status = resp.status();
+    let body = resp
+        .bytes()
+        .await
+        .map_err(|e| Error::from_reqwest(e).with_call(info))?;
+    serde_json::from_slice(&body).map_err(|e| {
+        Error::decode(format!("the response is not a valid {what}"), None)
+            .with_source(e)
+            .with_status(status)
+            .with_snippet_from(&body)
+            .with_call(info)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_are_normalised() {
+        for (input, want) in [
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8080/api/v1/"),
+            ("http://127.0.0.1:8080/", "http://127.0.0.1:8080/api/v1/"),
+            (
+                "http://127.0.0.1:8080/api/v1",
+                "http://127.0.0.1:8080/api/v1/",
+            ),
+            (
+                "http://127.0.0.1:8080/api/v1/",
+                "http://127.0.0.1:8080/api/v1/",
+            ),
+            (
+                "https://h.example/x/api/v1?q=1#f",
+                "https://h.example/x/api/v1/",
+            ),
+            ("  http://h.example/api/v1  ", "http://h.example/api/v1/"),
+        ] {
+            assert_eq!(normalise_base_url(input).unwrap().as_str(), want, "{input}");
+        }
+        for bad in [
+            "",
+            "127.0.0.1:8080",
+            "ftp://h/api",
+            "mailto:a@b",
+            "not a url",
+        ] {
+            let err = normalise_base_url(bad).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Config, "{bad}");
+        }
+    }
+
+    #[test]
+    fn path_segments_are_percent_encoded() {
+        let client = Client::builder()
+            .base_url("http://127.0.0.1:1/api/v1")
+            .build()
+            .unwrap();
+        let cases = [
+            ("O'Brien", "/api/v1/people/O'Brien"),
+            ("Lévi-Strauss", "/api/v1/people/L%C3%A9vi-Strauss"),
+            ("van der Berg", "/api/v1/people/van%20der%20Berg"),
+            ("100%", "/api/v1/people/100%25"),
+            ("李", "/api/v1/people/%E6%9D%8E"),
+            ("a?b#c", "/api/v1/people/a%3Fb%23c"),
+        ];
+        for (lname, path) in cases {
+            assert_eq!(
+                client.url(&["people", lname]).unwrap().path(),
+                path,
+                "{lname}"
+            );
+        }
+    }
+
+    #[test]
+    fn builder_requires_a_base_url_and_sane_scopes() {
+        assert_eq!(
+            Client::builder().build().unwrap_err().kind(),
+            ErrorKind::Config
+        );
+        let err = Client::builder()
+            .base_url("http://127.0.0.1:1")
+            .scopes(["people:read"])
+            .build()
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config);
+    }
+
+    #[test]
+    fn client_is_cheap_and_shareable() {
+        fn assert_traits<T: Clone + Send + Sync + 'static>() {}
+        assert_traits::<Client>();
+        assert_eq!(std::mem::size_of::<Client>(), std::mem::size_of::<usize>());
+    }
+
+    #[test]
+    fn debug_hides_the_secret() {
+        let b = Client::builder()
+            .base_url("http://127.0.0.1:1")
+            .client_credentials("demo-client", "demo-secret-xyz");
+        assert!(!format!("{b:?}").contains("demo-secret-xyz"));
+        let c = b.build().unwrap();
+        let text = format!("{c:?}");
+        assert!(!text.contains("demo-secret-xyz"), "{text}");
+        assert!(text.contains("demo-client"), "{text}");
+    }
+}

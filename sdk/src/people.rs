@@ -1,0 +1,375 @@
+//! People: the collection ([`People`]) and one person ([`PersonRef`]).
+//!
+//! A person's key is its last name, `lname`: case-sensitive, 1 to 64 characters, any Unicode
+//! except control characters and `/`, no leading or trailing white space. Names such as
+//! `O'Brien`, `Lévi-Strauss`, `van der Berg`, `100%` and `李` are ordinary keys: the SDK
+//! percent-encodes them as one path segment. An invalid name is refused before anything is sent,
+//! with [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest).
+//!
+//! ```no_run
+//! use people_sdk::{ETag, types::PersonPatch};
+//!
+//! # async fn run(client: people_sdk::Client) -> Result<(), people_sdk::Error> {
+//! client.people().create("Claude", "Lévi-Strauss").await?;
+//! let person = client.people().get("Lévi-Strauss").await?;
+//! let etag = person.etag().cloned().unwrap_or_else(ETag::any);
+//!
+//! let levi = client.person("Lévi-Strauss");
+//! let written = levi.update("Claude Gustave").if_match(etag).await?;
+//! let patch = PersonPatch { fname: Some("Claude".parse()?), lname: None };
+//! levi.patch(patch).if_match(written.etag().cloned().unwrap_or_else(ETag::any)).await?;
+//! levi.delete().await?;
+//! assert!(levi.get().await.unwrap_err().is_gone());
+//! # Ok(())
+//! # }
+//! ```
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::str::FromStr;
+
+use http::header::IF_MATCH;
+use http::{HeaderValue, Method};
+
+use crate::attachments::Attachments;
+use crate::client::{Call, Client, read_json};
+use crate::error::Error;
+use crate::paging::ListPeople;
+use crate::photo::Photo;
+use crate::response::{ETag, Fetched, Written};
+use crate::types::{self, NewPerson, Person, PersonPatch};
+
+/// The future of a call, as returned by the `IntoFuture` implementations of the builders.
+pub type CallFuture<T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'static>>;
+
+/// Checks a last name against the API's rules, with a reason a person can act on.
+pub(crate) fn validate_lname(lname: &str) -> Result<types::Lname, Error> {
+    types::Lname::from_str(lname).map_err(|_| {
+        Error::invalid_request(format!(
+            "invalid lname {lname:?}: {}",
+            name_problem(lname, true)
+        ))
+    })
+}
+
+/// Checks a first name against the API's rules.
+pub(crate) fn validate_fname(fname: &str) -> Result<types::Fname, Error> {
+    types::Fname::from_str(fname).map_err(|_| {
+        Error::invalid_request(format!(
+            "invalid fname {fname:?}: {}",
+            name_problem(fname, false)
+        ))
+    })
+}
+
+fn name_problem(name: &str, is_key: bool) -> &'static str {
+    let chars = name.chars().count();
+    if chars == 0 {
+        "it must not be empty"
+    } else if chars > 64 {
+        "it must be at most 64 characters long"
+    } else if name.chars().any(char::is_control) {
+        "it must not contain control characters"
+    } else if is_key && name.contains('/') {
+        "it must not contain '/'"
+    } else if name.starts_with(char::is_whitespace) || name.ends_with(char::is_whitespace) {
+        "it must not start or end with white space"
+    } else {
+        "it is not a valid name"
+    }
+}
+
+/// The people collection, from [`Client::people`].
+#[derive(Clone, Debug)]
+pub struct People {
+    client: Client,
+}
+
+impl People {
+    pub(crate) fn new(client: Client) -> Self {
+        People { client }
+    }
+
+    /// Lists people, a page at a time or as a stream: see [`ListPeople`].
+    pub fn list(&self) -> ListPeople {
+        ListPeople::new(self.client.clone())
+    }
+
+    /// Reads one person with its `ETag`; the same as `client.person(lname).get()`.
+    ///
+    /// A name never created fails with `404` ([`Error::is_not_found`]), a deleted one with `410`
+    /// ([`Error::is_gone`]).
+    pub async fn get(&self, lname: impl Into<String>) -> Result<Fetched<Person>, Error> {
+        PersonRef::new(self.client.clone(), lname.into())
+            .get()
+            .await
+    }
+
+    /// Creates a person. Returns the new person's `ETag` and `Location`.
+    ///
+    /// A name that exists fails with `409` ([`Error::is_conflict`]); a deleted name is created
+    /// again.
+    pub async fn create(
+        &self,
+        fname: impl Into<String>,
+        lname: impl Into<String>,
+    ) -> Result<Written, Error> {
+        let (fname, lname) = (fname.into(), lname.into());
+        let body = NewPerson {
+            fname: validate_fname(&fname)?,
+            lname: validate_lname(&lname)?,
+        };
+        let url = self.client.url(&["people"])?;
+        let call = Call::new("create_person", Method::POST, url)
+            .accept_json()
+            .json("application/json", &body)?;
+        let resp = self.client.execute(call).await?;
+        Ok(Written::from_headers(resp.headers()))
+    }
+}
+
+/// One person, by last name, from [`Client::person`]. Nothing is sent until a method is called.
+#[derive(Clone, Debug)]
+pub struct PersonRef {
+    client: Client,
+    lname: String,
+}
+
+impl PersonRef {
+    pub(crate) fn new(client: Client, lname: String) -> Self {
+        PersonRef { client, lname }
+    }
+
+    /// The last name this refers to.
+    pub fn lname(&self) -> &str {
+        &self.lname
+    }
+
+    pub(crate) fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The URL of this person, or of something under it.
+    pub(crate) fn url(&self, rest: &[&str]) -> Result<url::Url, Error> {
+        validate_lname(&self.lname)?;
+        let mut segments = vec!["people", self.lname.as_str()];
+        segments.extend_from_slice(rest);
+        self.client.url(&segments)
+    }
+
+    /// Reads the person with its `ETag`.
+    pub async fn get(&self) -> Result<Fetched<Person>, Error> {
+        let call = Call::new("get_person", Method::GET, self.url(&[])?).accept_json();
+        let info = call.info.clone();
+        let resp = self.client.execute(call).await?;
+        let headers = resp.headers().clone();
+        let person: Person = read_json(resp, &info, "person").await?;
+        Ok(Fetched::new(person, &headers))
+    }
+
+    /// The person's `ETag` without its body (`HEAD`). Fails like [`get`](Self::get) when the
+    /// person does not exist.
+    pub async fn etag(&self) -> Result<Option<ETag>, Error> {
+        let call = Call::new("head_person", Method::HEAD, self.url(&[])?).accept_json();
+        let resp = self.client.execute(call).await?;
+        Ok(ETag::from_headers(resp.headers()))
+    }
+
+    /// Replaces the first name (`PUT`). Send it with `.await` or [`UpdatePerson::send`];
+    /// make it conditional with [`UpdatePerson::if_match`].
+    pub fn update(&self, fname: impl Into<String>) -> UpdatePerson {
+        UpdatePerson {
+            person: self.clone(),
+            fname: fname.into(),
+            if_match: None,
+        }
+    }
+
+    /// Applies a JSON merge patch (`PATCH`, `application/merge-patch+json`). An empty patch
+    /// changes nothing. Send it with `.await` or [`PatchPerson::send`].
+    pub fn patch(&self, patch: PersonPatch) -> PatchPerson {
+        PatchPerson {
+            person: self.clone(),
+            patch,
+            if_match: None,
+        }
+    }
+
+    /// Deletes the person with its photo and attachments; afterwards its name answers `410`
+    /// until it is created again. Send it with `.await` or [`DeletePerson::send`].
+    pub fn delete(&self) -> DeletePerson {
+        DeletePerson {
+            person: self.clone(),
+            if_match: None,
+        }
+    }
+
+    /// The person's photo.
+    pub fn photo(&self) -> Photo {
+        Photo::new(self.clone())
+    }
+
+    /// The person's attachments.
+    pub fn attachments(&self) -> Attachments {
+        Attachments::new(self.clone())
+    }
+}
+
+/// The `If-Match` header for an entity tag.
+pub(crate) fn if_match_header(etag: &ETag) -> Result<HeaderValue, Error> {
+    HeaderValue::from_str(etag.as_str())
+        .map_err(|_| Error::invalid_request(format!("invalid ETag {:?}", etag.as_str())))
+}
+
+/// Sends a write without a response body and returns what it wrote.
+pub(crate) async fn send_write(
+    client: &Client,
+    mut call: Call,
+    if_match: Option<ETag>,
+) -> Result<Written, Error> {
+    if let Some(etag) = &if_match {
+        call = call.header(IF_MATCH, if_match_header(etag)?);
+    }
+    let resp = client.execute(call).await?;
+    Ok(Written::from_headers(resp.headers()))
+}
+
+macro_rules! into_future {
+    ($builder:ty, $output:ty) => {
+        impl IntoFuture for $builder {
+            type Output = Result<$output, Error>;
+            type IntoFuture = CallFuture<$output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    };
+}
+pub(crate) use into_future;
+
+/// Replaces a person's first name; from [`PersonRef::update`].
+#[derive(Clone, Debug)]
+#[must_use = "nothing is sent until it is awaited or sent"]
+pub struct UpdatePerson {
+    person: PersonRef,
+    fname: String,
+    if_match: Option<ETag>,
+}
+
+impl UpdatePerson {
+    /// Only if the person's current `ETag` is this one (else `412`, nothing changed).
+    pub fn if_match(mut self, etag: impl Into<ETag>) -> Self {
+        self.if_match = Some(etag.into());
+        self
+    }
+
+    /// Sends the update; returns the new `ETag`.
+    pub async fn send(self) -> Result<Written, Error> {
+        let body = NewPerson {
+            fname: validate_fname(&self.fname)?,
+            lname: validate_lname(&self.person.lname)?,
+        };
+        let call = Call::new("replace_person", Method::PUT, self.person.url(&[])?)
+            .accept_json()
+            .json("application/json", &body)?;
+        send_write(&self.person.client, call, self.if_match).await
+    }
+}
+
+into_future!(UpdatePerson, Written);
+
+/// Patches a person; from [`PersonRef::patch`].
+#[derive(Clone, Debug)]
+#[must_use = "nothing is sent until it is awaited or sent"]
+pub struct PatchPerson {
+    person: PersonRef,
+    patch: PersonPatch,
+    if_match: Option<ETag>,
+}
+
+impl PatchPerson {
+    /// Only if the person's current `ETag` is this one (else `412`, nothing changed).
+    pub fn if_match(mut self, etag: impl Into<ETag>) -> Self {
+        self.if_match = Some(etag.into());
+        self
+    }
+
+    /// Sends the patch; returns the new `ETag`.
+    pub async fn send(self) -> Result<Written, Error> {
+        let call = Call::new("patch_person", Method::PATCH, self.person.url(&[])?)
+            .accept_json()
+            .json("application/merge-patch+json", &self.patch)?;
+        send_write(&self.person.client, call, self.if_match).await
+    }
+}
+
+into_future!(PatchPerson, Written);
+
+/// Deletes a person; from [`PersonRef::delete`].
+#[derive(Clone, Debug)]
+#[must_use = "nothing is sent until it is awaited or sent"]
+pub struct DeletePerson {
+    person: PersonRef,
+    if_match: Option<ETag>,
+}
+
+impl DeletePerson {
+    /// Only if the person's current `ETag` is this one (else `412`, nothing deleted).
+    pub fn if_match(mut self, etag: impl Into<ETag>) -> Self {
+        self.if_match = Some(etag.into());
+        self
+    }
+
+    /// Sends the delete.
+    pub async fn send(self) -> Result<(), Error> {
+        let call = Call::new("delete_person", Method::DELETE, self.person.url(&[])?).accept_json();
+        send_write(&self.person.client, call, self.if_match)
+            .await
+            .map(|_| ())
+    }
+}
+
+into_future!(DeletePerson, ());
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn the_check_is_the_spec_pattern(name in "\\PC{0,70}|[ /\\t\\n\\u{85}a-z]{0,5}") {
+            let ours = validate_lname(&name).is_ok();
+            let spec = name.parse::<types::Lname>().is_ok();
+            proptest::prop_assert_eq!(ours, spec);
+        }
+    }
+
+    #[test]
+    fn names_are_checked_with_reasons() {
+        for ok in ["O'Brien", "Lévi-Strauss", "van der Berg", "100%", "李", "a"] {
+            validate_lname(ok).unwrap();
+        }
+        for (bad, why) in [
+            ("", "empty"),
+            (" Farrell", "white space"),
+            ("Farrell ", "white space"),
+            ("a/b", "'/'"),
+            ("a\nb", "control"),
+            ("a\u{85}b", "control"),
+        ] {
+            let err = validate_lname(bad).unwrap_err();
+            assert!(err.is_invalid_request());
+            assert!(err.to_string().contains(why), "{bad:?}: {err}");
+        }
+        let long = "x".repeat(65);
+        assert!(
+            validate_lname(&long)
+                .unwrap_err()
+                .to_string()
+                .contains("64")
+        );
+        assert!(validate_lname(&"李".repeat(64)).is_ok());
+        assert!(validate_fname("a/b").is_ok());
+    }
+}
