@@ -10,7 +10,7 @@ use http::{HeaderValue, StatusCode};
 use crate::errors::ApiError;
 
 /// The OpenAPI description of the People API v1, as served at `/api/v1/openapi.yaml`.
-pub const OPENAPI_YAML: &str = include_str!(concat!(env!("OUT_DIR"), "/people.yaml"));
+pub const OPENAPI_YAML: &str = include_str!("../../spec/people.yaml");
 
 fn json_text() -> Option<&'static str> {
     static JSON: OnceLock<Option<String>> = OnceLock::new();

@@ -10,7 +10,7 @@
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
+use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -65,9 +65,11 @@ pub mod types {
     }
     impl ::std::str::FromStr for AttachmentSha256 {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| ::regress::Regex::new("^[0-9a-f]{64}$").unwrap());
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("^[0-9a-f]{64}$").unwrap() });
             if PATTERN.find(value).is_none() {
                 return Err("doesn't match pattern \"^[0-9a-f]{64}$\"".into());
             }
@@ -76,7 +78,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for AttachmentSha256 {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -131,7 +135,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for AttachmentUploadNote {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 1024usize {
                 return Err("longer than 1024 characters".into());
             }
@@ -140,7 +146,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for AttachmentUploadNote {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -166,7 +174,15 @@ pub mod types {
     }
     ///Raw bytes.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
     )]
     #[serde(transparent)]
     pub struct Binary(pub ::std::string::String);
@@ -214,7 +230,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for DeleteAttachmentId {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 64usize {
                 return Err("longer than 64 characters".into());
             }
@@ -226,7 +244,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for DeleteAttachmentId {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -298,21 +318,22 @@ pub mod types {
     }
     impl ::std::str::FromStr for Fname {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 64usize {
                 return Err("longer than 64 characters".into());
             }
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(
-                || {
-                    ::regress::Regex::new(
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::new(
                         "^[^\\s\\u0000-\\u001F\\u007F-\\u009F]([^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F])?$",
                     )
                     .unwrap()
-                },
-            );
+            });
             if PATTERN.find(value).is_none() {
                 return Err(
                     "doesn't match pattern \"^[^\\s\\u0000-\\u001F\\u007F-\\u009F]([^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F])?$\""
@@ -324,7 +345,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for Fname {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -365,7 +388,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for GetAttachmentId {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 64usize {
                 return Err("longer than 64 characters".into());
             }
@@ -377,7 +402,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for GetAttachmentId {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -390,6 +417,63 @@ pub mod types {
         }
     }
     impl<'de> ::serde::Deserialize<'de> for GetAttachmentId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`HeadAttachmentId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct HeadAttachmentId(::std::string::String);
+    impl ::std::ops::Deref for HeadAttachmentId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<HeadAttachmentId> for ::std::string::String {
+        fn from(value: HeadAttachmentId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for HeadAttachmentId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 64usize {
+                return Err("longer than 64 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for HeadAttachmentId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for HeadAttachmentId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for HeadAttachmentId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
@@ -418,7 +502,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for HeadPeopleFname {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 64usize {
                 return Err("longer than 64 characters".into());
             }
@@ -430,7 +516,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for HeadPeopleFname {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -471,7 +559,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for HeadPeopleLname {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 64usize {
                 return Err("longer than 64 characters".into());
             }
@@ -483,7 +573,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for HeadPeopleLname {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -524,7 +616,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for ListPeopleFname {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 64usize {
                 return Err("longer than 64 characters".into());
             }
@@ -536,7 +630,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ListPeopleFname {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -577,7 +673,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for ListPeopleLname {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 64usize {
                 return Err("longer than 64 characters".into());
             }
@@ -589,7 +687,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ListPeopleLname {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -630,21 +730,22 @@ pub mod types {
     }
     impl ::std::str::FromStr for Lname {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 64usize {
                 return Err("longer than 64 characters".into());
             }
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(
-                || {
-                    ::regress::Regex::new(
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::new(
                         "^[^\\s\\u0000-\\u001F\\u007F-\\u009F/]([^\\u0000-\\u001F\\u007F-\\u009F/]*[^\\s\\u0000-\\u001F\\u007F-\\u009F/])?$",
                     )
                     .unwrap()
-                },
-            );
+            });
             if PATTERN.find(value).is_none() {
                 return Err(
                     "doesn't match pattern \"^[^\\s\\u0000-\\u001F\\u007F-\\u009F/]([^\\u0000-\\u001F\\u007F-\\u009F/]*[^\\s\\u0000-\\u001F\\u007F-\\u009F/])?$\""
@@ -656,7 +757,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for Lname {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -716,7 +819,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum OAuthErrorError {
         #[serde(rename = "invalid_request")]
@@ -752,7 +855,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for OAuthErrorError {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "invalid_request" => Ok(Self::InvalidRequest),
                 "invalid_client" => Ok(Self::InvalidClient),
@@ -768,7 +873,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for OAuthErrorError {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -850,8 +957,7 @@ pub mod types {
         }
     }
     /**A JSON merge patch of a person (RFC 7396). `fname` sets the first name and cannot be `null`;
-    `lname`, if present, must equal the path's. Unknown members are ignored.
-    */
+`lname`, if present, must equal the path's. Unknown members are ignored.*/
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PersonPatch {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -895,7 +1001,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for PhotoUploadCaption {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 1024usize {
                 return Err("longer than 1024 characters".into());
             }
@@ -904,7 +1012,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for PhotoUploadCaption {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -939,7 +1049,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum SortBy {
         #[serde(rename = "lname")]
@@ -960,7 +1070,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for SortBy {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "lname" => Ok(Self::Lname),
                 "fname" => Ok(Self::Fname),
@@ -971,7 +1083,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for SortBy {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -999,7 +1113,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum SortOrder {
         #[serde(rename = "asc")]
@@ -1017,7 +1131,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for SortOrder {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "asc" => Ok(Self::Asc),
                 "desc" => Ok(Self::Desc),
@@ -1027,7 +1143,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for SortOrder {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -1064,8 +1182,7 @@ pub mod types {
         }
     }
     /**The token request form (RFC 6749 §4.4.2 and §6). `client_id` and `client_secret` are used only when
-    the client does not authenticate with HTTP Basic.
-    */
+the client does not authenticate with HTTP Basic.*/
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TokenRequest {
         ///The client's id (form authentication).
@@ -1099,7 +1216,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum TokenRequestGrantType {
         #[serde(rename = "client_credentials")]
@@ -1117,7 +1234,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for TokenRequestGrantType {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "client_credentials" => Ok(Self::ClientCredentials),
                 "refresh_token" => Ok(Self::RefreshToken),
@@ -1127,7 +1246,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for TokenRequestGrantType {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -1150,7 +1271,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum TokenTokenType {
         Bearer,
@@ -1164,7 +1285,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for TokenTokenType {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "Bearer" => Ok(Self::Bearer),
                 _ => Err("invalid value".into()),
@@ -1173,7 +1296,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for TokenTokenType {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -1189,14 +1314,23 @@ pub mod types {
     pub mod builder {
         #[derive(Clone, Debug)]
         pub struct Attachment {
-            content_type: ::std::result::Result<::std::string::String, ::std::string::String>,
-            filename: ::std::result::Result<::std::string::String, ::std::string::String>,
+            content_type: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            filename: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             note: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            sha256: ::std::result::Result<super::AttachmentSha256, ::std::string::String>,
+            sha256: ::std::result::Result<
+                super::AttachmentSha256,
+                ::std::string::String,
+            >,
             size: ::std::result::Result<i64, ::std::string::String>,
             uploaded_at: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
@@ -1224,7 +1358,9 @@ pub mod types {
             {
                 self.content_type = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for content_type: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for content_type: {e}")
+                    });
                 self
             }
             pub fn filename<T>(mut self, value: T) -> Self
@@ -1234,7 +1370,9 @@ pub mod types {
             {
                 self.filename = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for filename: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for filename: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -1254,7 +1392,9 @@ pub mod types {
             {
                 self.note = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for note: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for note: {e}")
+                    });
                 self
             }
             pub fn sha256<T>(mut self, value: T) -> Self
@@ -1264,7 +1404,9 @@ pub mod types {
             {
                 self.sha256 = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for sha256: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for sha256: {e}")
+                    });
                 self
             }
             pub fn size<T>(mut self, value: T) -> Self
@@ -1274,7 +1416,9 @@ pub mod types {
             {
                 self.size = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for size: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
                 self
             }
             pub fn uploaded_at<T>(mut self, value: T) -> Self
@@ -1284,7 +1428,9 @@ pub mod types {
             {
                 self.uploaded_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for uploaded_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for uploaded_at: {e}")
+                    });
                 self
             }
         }
@@ -1319,7 +1465,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct AttachmentList {
-            data: ::std::result::Result<::std::vec::Vec<super::Attachment>, ::std::string::String>,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::Attachment>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for AttachmentList {
             fn default() -> Self {
@@ -1336,7 +1485,9 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
         }
@@ -1350,9 +1501,7 @@ pub mod types {
         }
         impl ::std::convert::From<super::AttachmentList> for AttachmentList {
             fn from(value: super::AttachmentList) -> Self {
-                Self {
-                    data: Ok(value.data),
-                }
+                Self { data: Ok(value.data) }
             }
         }
         #[derive(Clone, Debug)]
@@ -1382,17 +1531,23 @@ pub mod types {
             {
                 self.files = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for files: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for files: {e}")
+                    });
                 self
             }
             pub fn note<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::AttachmentUploadNote>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AttachmentUploadNote>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.note = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for note: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for note: {e}")
+                    });
                 self
             }
         }
@@ -1417,8 +1572,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct Error {
-            details:
-                ::std::result::Result<::std::vec::Vec<super::ErrorDetail>, ::std::string::String>,
+            details: ::std::result::Result<
+                ::std::vec::Vec<super::ErrorDetail>,
+                ::std::string::String,
+            >,
             error: ::std::result::Result<::std::string::String, ::std::string::String>,
             error_code: ::std::result::Result<i64, ::std::string::String>,
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -1441,7 +1598,9 @@ pub mod types {
             {
                 self.details = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for details: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for details: {e}")
+                    });
                 self
             }
             pub fn error<T>(mut self, value: T) -> Self
@@ -1451,7 +1610,9 @@ pub mod types {
             {
                 self.error = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for error: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for error: {e}")
+                    });
                 self
             }
             pub fn error_code<T>(mut self, value: T) -> Self
@@ -1461,7 +1622,9 @@ pub mod types {
             {
                 self.error_code = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for error_code: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for error_code: {e}")
+                    });
                 self
             }
             pub fn message<T>(mut self, value: T) -> Self
@@ -1471,7 +1634,9 @@ pub mod types {
             {
                 self.message = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
                 self
             }
         }
@@ -1519,7 +1684,9 @@ pub mod types {
             {
                 self.field = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for field: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for field: {e}")
+                    });
                 self
             }
             pub fn message<T>(mut self, value: T) -> Self
@@ -1529,7 +1696,9 @@ pub mod types {
             {
                 self.message = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
                 self
             }
         }
@@ -1573,7 +1742,9 @@ pub mod types {
             {
                 self.fname = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for fname: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for fname: {e}")
+                    });
                 self
             }
             pub fn lname<T>(mut self, value: T) -> Self
@@ -1583,7 +1754,9 @@ pub mod types {
             {
                 self.lname = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for lname: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for lname: {e}")
+                    });
                 self
             }
         }
@@ -1630,7 +1803,9 @@ pub mod types {
             {
                 self.error = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for error: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for error: {e}")
+                    });
                 self
             }
             pub fn error_description<T>(mut self, value: T) -> Self
@@ -1638,9 +1813,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.error_description = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for error_description: {e}")
-                });
+                self.error_description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for error_description: {e}"
+                        )
+                    });
                 self
             }
         }
@@ -1682,7 +1861,9 @@ pub mod types {
             {
                 self.pagination = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for pagination: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for pagination: {e}")
+                    });
                 self
             }
         }
@@ -1706,9 +1887,15 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct Pagination {
             count: ::std::result::Result<i64, ::std::string::String>,
-            current_page: ::std::result::Result<::std::num::NonZeroU64, ::std::string::String>,
+            current_page: ::std::result::Result<
+                ::std::num::NonZeroU64,
+                ::std::string::String,
+            >,
             links: ::std::result::Result<super::PaginationLinks, ::std::string::String>,
-            per_page: ::std::result::Result<::std::num::NonZeroU64, ::std::string::String>,
+            per_page: ::std::result::Result<
+                ::std::num::NonZeroU64,
+                ::std::string::String,
+            >,
             total: ::std::result::Result<i64, ::std::string::String>,
             total_pages: ::std::result::Result<i64, ::std::string::String>,
         }
@@ -1732,7 +1919,9 @@ pub mod types {
             {
                 self.count = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for count: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
                 self
             }
             pub fn current_page<T>(mut self, value: T) -> Self
@@ -1742,7 +1931,9 @@ pub mod types {
             {
                 self.current_page = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for current_page: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for current_page: {e}")
+                    });
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -1752,7 +1943,9 @@ pub mod types {
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for links: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
                 self
             }
             pub fn per_page<T>(mut self, value: T) -> Self
@@ -1762,7 +1955,9 @@ pub mod types {
             {
                 self.per_page = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for per_page: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for per_page: {e}")
+                    });
                 self
             }
             pub fn total<T>(mut self, value: T) -> Self
@@ -1772,7 +1967,9 @@ pub mod types {
             {
                 self.total = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for total: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
                 self
             }
             pub fn total_pages<T>(mut self, value: T) -> Self
@@ -1782,7 +1979,9 @@ pub mod types {
             {
                 self.total_pages = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for total_pages: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_pages: {e}")
+                    });
                 self
             }
         }
@@ -1840,7 +2039,9 @@ pub mod types {
             {
                 self.next = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for next: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
                 self
             }
             pub fn previous<T>(mut self, value: T) -> Self
@@ -1850,7 +2051,9 @@ pub mod types {
             {
                 self.previous = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for previous: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for previous: {e}")
+                    });
                 self
             }
         }
@@ -1875,7 +2078,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct PeoplePage {
-            data: ::std::result::Result<::std::vec::Vec<super::Person>, ::std::string::String>,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::Person>,
+                ::std::string::String,
+            >,
             meta: ::std::result::Result<super::PageMeta, ::std::string::String>,
         }
         impl ::std::default::Default for PeoplePage {
@@ -1894,7 +2100,9 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
             pub fn meta<T>(mut self, value: T) -> Self
@@ -1904,7 +2112,9 @@ pub mod types {
             {
                 self.meta = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for meta: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for meta: {e}")
+                    });
                 self
             }
         }
@@ -1953,7 +2163,9 @@ pub mod types {
             {
                 self.fname = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for fname: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for fname: {e}")
+                    });
                 self
             }
             pub fn lname<T>(mut self, value: T) -> Self
@@ -1963,7 +2175,9 @@ pub mod types {
             {
                 self.lname = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for lname: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for lname: {e}")
+                    });
                 self
             }
             pub fn timestamp<T>(mut self, value: T) -> Self
@@ -1973,7 +2187,9 @@ pub mod types {
             {
                 self.timestamp = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for timestamp: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for timestamp: {e}")
+                    });
                 self
             }
         }
@@ -2000,10 +2216,14 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct PersonPatch {
-            fname:
-                ::std::result::Result<::std::option::Option<super::Fname>, ::std::string::String>,
-            lname:
-                ::std::result::Result<::std::option::Option<super::Lname>, ::std::string::String>,
+            fname: ::std::result::Result<
+                ::std::option::Option<super::Fname>,
+                ::std::string::String,
+            >,
+            lname: ::std::result::Result<
+                ::std::option::Option<super::Lname>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for PersonPatch {
             fn default() -> Self {
@@ -2021,7 +2241,9 @@ pub mod types {
             {
                 self.fname = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for fname: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for fname: {e}")
+                    });
                 self
             }
             pub fn lname<T>(mut self, value: T) -> Self
@@ -2031,7 +2253,9 @@ pub mod types {
             {
                 self.lname = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for lname: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for lname: {e}")
+                    });
                 self
             }
         }
@@ -2073,12 +2297,16 @@ pub mod types {
         impl PhotoUpload {
             pub fn caption<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::PhotoUploadCaption>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PhotoUploadCaption>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.caption = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for caption: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for caption: {e}")
+                    });
                 self
             }
             pub fn file<T>(mut self, value: T) -> Self
@@ -2088,7 +2316,9 @@ pub mod types {
             {
                 self.file = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for file: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for file: {e}")
+                    });
                 self
             }
         }
@@ -2113,18 +2343,29 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct Token {
-            access_token: ::std::result::Result<::std::string::String, ::std::string::String>,
+            access_token: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
             expires_in: ::std::result::Result<i64, ::std::string::String>,
-            refresh_token: ::std::result::Result<::std::string::String, ::std::string::String>,
+            refresh_token: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
             scope: ::std::result::Result<::std::string::String, ::std::string::String>,
-            token_type: ::std::result::Result<super::TokenTokenType, ::std::string::String>,
+            token_type: ::std::result::Result<
+                super::TokenTokenType,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for Token {
             fn default() -> Self {
                 Self {
                     access_token: Err("no value supplied for access_token".to_string()),
                     expires_in: Err("no value supplied for expires_in".to_string()),
-                    refresh_token: Err("no value supplied for refresh_token".to_string()),
+                    refresh_token: Err(
+                        "no value supplied for refresh_token".to_string(),
+                    ),
                     scope: Err("no value supplied for scope".to_string()),
                     token_type: Err("no value supplied for token_type".to_string()),
                 }
@@ -2138,7 +2379,9 @@ pub mod types {
             {
                 self.access_token = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for access_token: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for access_token: {e}")
+                    });
                 self
             }
             pub fn expires_in<T>(mut self, value: T) -> Self
@@ -2148,7 +2391,9 @@ pub mod types {
             {
                 self.expires_in = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for expires_in: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for expires_in: {e}")
+                    });
                 self
             }
             pub fn refresh_token<T>(mut self, value: T) -> Self
@@ -2158,7 +2403,9 @@ pub mod types {
             {
                 self.refresh_token = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for refresh_token: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for refresh_token: {e}")
+                    });
                 self
             }
             pub fn scope<T>(mut self, value: T) -> Self
@@ -2168,7 +2415,9 @@ pub mod types {
             {
                 self.scope = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for scope: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for scope: {e}")
+                    });
                 self
             }
             pub fn token_type<T>(mut self, value: T) -> Self
@@ -2178,7 +2427,9 @@ pub mod types {
             {
                 self.token_type = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for token_type: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for token_type: {e}")
+                    });
                 self
             }
         }
@@ -2217,7 +2468,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            grant_type: ::std::result::Result<super::TokenRequestGrantType, ::std::string::String>,
+            grant_type: ::std::result::Result<
+                super::TokenRequestGrantType,
+                ::std::string::String,
+            >,
             refresh_token: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -2246,7 +2500,9 @@ pub mod types {
             {
                 self.client_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for client_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_id: {e}")
+                    });
                 self
             }
             pub fn client_secret<T>(mut self, value: T) -> Self
@@ -2256,7 +2512,9 @@ pub mod types {
             {
                 self.client_secret = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for client_secret: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_secret: {e}")
+                    });
                 self
             }
             pub fn grant_type<T>(mut self, value: T) -> Self
@@ -2266,7 +2524,9 @@ pub mod types {
             {
                 self.grant_type = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for grant_type: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for grant_type: {e}")
+                    });
                 self
             }
             pub fn refresh_token<T>(mut self, value: T) -> Self
@@ -2276,7 +2536,9 @@ pub mod types {
             {
                 self.refresh_token = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for refresh_token: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for refresh_token: {e}")
+                    });
                 self
             }
             pub fn scope<T>(mut self, value: T) -> Self
@@ -2286,7 +2548,9 @@ pub mod types {
             {
                 self.scope = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for scope: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for scope: {e}")
+                    });
                 self
             }
         }
@@ -2322,12 +2586,18 @@ pub mod types {
         pub struct ConversionError(::std::borrow::Cow<'static, str>);
         impl ::std::error::Error for ConversionError {}
         impl ::std::fmt::Display for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Display::fmt(&self.0, f)
             }
         }
         impl ::std::fmt::Debug for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Debug::fmt(&self.0, f)
             }
         }
@@ -2356,9 +2626,9 @@ server is checked against it. Everything below is binding.
 * Every route lives under `/api/v1`. JSON is UTF-8. A JSON request body over 64 KiB is a `413`.
 * Unknown query parameters and unknown request headers are ignored, never an error.
 * `201` and `204` responses have no body (except `201` of an attachment upload, which lists what was
-  stored). `HEAD` answers with the headers of `GET` and no body, errors included.
+stored). `HEAD` answers with the headers of `GET` and no body, errors included.
 * Path segments are percent-encoded UTF-8: `O'Brien`, `Lévi-Strauss`, `van der Berg`, `100%` (sent as
-  `100%25`) and `李` are ordinary keys and round-trip through every route.
+`100%25`) and `李` are ordinary keys and round-trip through every route.
 * Timestamps are RFC 3339 in UTC with a `Z` suffix.
 
 ## Authentication
@@ -2419,7 +2689,6 @@ windows. Past the limit the answer is `429` with `Retry-After` in seconds, and n
 `DELETE` honour `If-Match` (a list of entity tags, or `*`; strong comparison, so weak tags never match):
 a stale tag gets `412` and changes nothing. On a key that does not exist, `404`/`410` answer first.
 
-
 Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
@@ -2435,9 +2704,7 @@ impl Client {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new()
-                .connect_timeout(dur)
-                .timeout(dur)
+            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
@@ -2474,373 +2741,390 @@ impl ClientHooks<()> for &Client {}
 impl Client {
     /**Obtain an access token
 
-    Issues an access token by the `client_credentials` grant (RFC 6749 §4.4) or exchanges a refresh
-    token by the `refresh_token` grant (RFC 6749 §6).
+Issues an access token by the `client_credentials` grant (RFC 6749 §4.4) or exchanges a refresh
+token by the `refresh_token` grant (RFC 6749 §6).
 
-    Client authentication is by HTTP Basic (`Authorization: Basic base64(urlencode(id):urlencode(secret))`)
-    or by the `client_id` and `client_secret` form fields; using both is `invalid_request`.
+Client authentication is by HTTP Basic (`Authorization: Basic base64(urlencode(id):urlencode(secret))`)
+or by the `client_id` and `client_secret` form fields; using both is `invalid_request`.
 
-    * `client_credentials`: `scope` is optional (space-separated); omitted, the token carries every
-      scope the client may have. A scope the client may not have is `invalid_scope`.
-    * `refresh_token`: rotating. Each use returns a new refresh token and retires the old one; a used,
-      revoked, expired or foreign refresh token is `invalid_grant`. An optional `scope` must be a
-      subset of the original grant.
+* `client_credentials`: `scope` is optional (space-separated); omitted, the token carries every
+scope the client may have. A scope the client may not have is `invalid_scope`.
+* `refresh_token`: rotating. Each use returns a new refresh token and retires the old one; a used,
+revoked, expired or foreign refresh token is `invalid_grant`. An optional `scope` must be a
+subset of the original grant.
 
-    Both successes and errors carry `Cache-Control: no-store`. Errors use the OAuth 2.0 shape.
-    The token endpoint is not rate limited. Any other method answers `405` with `Allow: POST`.
+Both successes and errors carry `Cache-Control: no-store`. Errors use the OAuth 2.0 shape.
+The token endpoint is not rate limited. Any other method answers `405` with `Allow: POST`.
 
+Sends a `POST` request to `/oauth/token`
 
-    Sends a `POST` request to `/oauth/token`
-
-    ```ignore
-    let response = client.create_token()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.create_token()
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn create_token(&self) -> builder::CreateToken<'_> {
         builder::CreateToken::new(self)
     }
     /**List people, a page at a time
 
-    Returns one page of people with `meta.pagination`, and the same links in a `Link` header
-    (`rel="next"`, `"prev"`, `"first"`, `"last"`).
+Returns one page of people with `meta.pagination`, and the same links in a `Link` header
+(`rel="next"`, `"prev"`, `"first"`, `"last"`).
 
-    Sorting is by `sortby` in `order`, ties broken by `lname` ascending; `lname` compares by Unicode
-    code points. `total_pages` is `ceil(total / per_page)` (0 when there is nobody). A page past the
-    last is a `200` with an empty `data`. `links.next` is present while `current_page < total_pages`;
-    `links.previous` is present when `current_page > 1` and there is at least one page, and points
-    to `min(current_page - 1, total_pages)`. Links are absolute and keep `per_page`, `sortby`,
-    `order` and the filters of the request.
+Sorting is by `sortby` in `order`, ties broken by `lname` ascending; `lname` compares by Unicode
+code points. `total_pages` is `ceil(total / per_page)` (0 when there is nobody). A page past the
+last is a `200` with an empty `data`. `links.next` is present while `current_page < total_pages`;
+`links.previous` is present when `current_page > 1` and there is at least one page, and points
+to `min(current_page - 1, total_pages)`. Links are absolute and keep `per_page`, `sortby`,
+`order` and the filters of the request.
 
-    A malformed or out-of-range parameter, or a paging parameter given twice, is a `400
-    invalid_query` whose `details` name the parameter.
+A malformed or out-of-range parameter, or a paging parameter given twice, is a `400
+invalid_query` whose `details` name the parameter.
 
+Sends a `GET` request to `/people`
 
-    Sends a `GET` request to `/people`
-
-    Arguments:
-    - `fname`: Only people whose first name is exactly this.
-    - `lname`: Only the person whose last name is exactly this.
-    - `order`: Sort order.
-    - `page`: The page to return, from 1. A page past the last is an empty page.
-    - `per_page`: People per page.
-    - `sortby`: The field to sort by; ties are broken by `lname` ascending.
-    ```ignore
-    let response = client.list_people()
-        .fname(fname)
-        .lname(lname)
-        .order(order)
-        .page(page)
-        .per_page(per_page)
-        .sortby(sortby)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `fname`: Only people whose first name is exactly this.
+- `lname`: Only the person whose last name is exactly this.
+- `order`: Sort order.
+- `page`: The page to return, from 1. A page past the last is an empty page.
+- `per_page`: People per page.
+- `sortby`: The field to sort by; ties are broken by `lname` ascending.
+```ignore
+let response = client.list_people()
+    .fname(fname)
+    .lname(lname)
+    .order(order)
+    .page(page)
+    .per_page(per_page)
+    .sortby(sortby)
+    .send()
+    .await;
+```*/
     pub fn list_people(&self) -> builder::ListPeople<'_> {
         builder::ListPeople::new(self)
     }
     /**Create a person
 
-    Creates a person from `fname` and `lname`; the server sets `timestamp`. Answers `201` with no body,
-    the new person's address in `Location` and its `ETag`. Creating a key that exists is `409`;
-    creating a key that was deleted brings it back. Unknown members of the body are ignored.
+Creates a person from `fname` and `lname`; the server sets `timestamp`. Answers `201` with no body,
+the new person's address in `Location` and its `ETag`. Creating a key that exists is `409`;
+creating a key that was deleted brings it back. Unknown members of the body are ignored.
 
+Sends a `POST` request to `/people`
 
-    Sends a `POST` request to `/people`
-
-    ```ignore
-    let response = client.create_person()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.create_person()
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn create_person(&self) -> builder::CreatePerson<'_> {
         builder::CreatePerson::new(self)
     }
     /**Headers of a page of people
 
-    The headers `GET /people` would answer with the same parameters (`Link`, rate limits), and no body.
+The headers `GET /people` would answer with the same parameters (`Link`, rate limits), and no body.
 
-    Sends a `HEAD` request to `/people`
+Sends a `HEAD` request to `/people`
 
-    Arguments:
-    - `fname`: Only people whose first name is exactly this.
-    - `lname`: Only the person whose last name is exactly this.
-    - `order`: Sort order.
-    - `page`: The page to return, from 1. A page past the last is an empty page.
-    - `per_page`: People per page.
-    - `sortby`: The field to sort by; ties are broken by `lname` ascending.
-    ```ignore
-    let response = client.head_people()
-        .fname(fname)
-        .lname(lname)
-        .order(order)
-        .page(page)
-        .per_page(per_page)
-        .sortby(sortby)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `fname`: Only people whose first name is exactly this.
+- `lname`: Only the person whose last name is exactly this.
+- `order`: Sort order.
+- `page`: The page to return, from 1. A page past the last is an empty page.
+- `per_page`: People per page.
+- `sortby`: The field to sort by; ties are broken by `lname` ascending.
+```ignore
+let response = client.head_people()
+    .fname(fname)
+    .lname(lname)
+    .order(order)
+    .page(page)
+    .per_page(per_page)
+    .sortby(sortby)
+    .send()
+    .await;
+```*/
     pub fn head_people(&self) -> builder::HeadPeople<'_> {
         builder::HeadPeople::new(self)
     }
     /**Read a person
 
-    Returns the person and its `ETag`. A key never created is `404`; a deleted key is `410` until it is created again.
+Returns the person and its `ETag`. A key never created is `404`; a deleted key is `410` until it is created again.
 
-    Sends a `GET` request to `/people/{lname}`
+Sends a `GET` request to `/people/{lname}`
 
-    Arguments:
-    - `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
-    characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-    trailing white space.
-
-    ```ignore
-    let response = client.get_person()
-        .lname(lname)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+characters; case-sensitive; any Unicode except control characters and `/`; no leading or
+trailing white space.
+```ignore
+let response = client.get_person()
+    .lname(lname)
+    .send()
+    .await;
+```*/
     pub fn get_person(&self) -> builder::GetPerson<'_> {
         builder::GetPerson::new(self)
     }
     /**Replace a person
 
-    Replaces the person's `fname` and sets a new `timestamp`. The body's `lname` must equal the path's
-    (else `422` with a `details` entry for `lname`). `PUT` does not create: a key never created is
-    `404`, a deleted key `410`. Honours `If-Match`.
+Replaces the person's `fname` and sets a new `timestamp`. The body's `lname` must equal the path's
+(else `422` with a `details` entry for `lname`). `PUT` does not create: a key never created is
+`404`, a deleted key `410`. Honours `If-Match`.
 
+Sends a `PUT` request to `/people/{lname}`
 
-    Sends a `PUT` request to `/people/{lname}`
-
-    Arguments:
-    - `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
-    characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-    trailing white space.
-
-    - `if_match`: Perform the change only if the current `ETag` is one of these entity tags (or `*`, any current
-    representation). Strong comparison: weak tags never match. A mismatch is `412` and changes nothing.
-
-    - `body`
-    ```ignore
-    let response = client.replace_person()
-        .lname(lname)
-        .if_match(if_match)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+characters; case-sensitive; any Unicode except control characters and `/`; no leading or
+trailing white space.
+- `if_match`: Perform the change only if the current `ETag` is one of these entity tags (or `*`, any current
+representation). Strong comparison: weak tags never match. A mismatch is `412` and changes nothing.
+- `body`
+```ignore
+let response = client.replace_person()
+    .lname(lname)
+    .if_match(if_match)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn replace_person(&self) -> builder::ReplacePerson<'_> {
         builder::ReplacePerson::new(self)
     }
     /**Delete a person
 
-    Deletes the person with its photo and attachments. Afterwards every route of that key answers
-    `410` until the key is created again. Honours `If-Match`.
+Deletes the person with its photo and attachments. Afterwards every route of that key answers
+`410` until the key is created again. Honours `If-Match`.
 
+Sends a `DELETE` request to `/people/{lname}`
 
-    Sends a `DELETE` request to `/people/{lname}`
-
-    Arguments:
-    - `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
-    characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-    trailing white space.
-
-    - `if_match`: Perform the change only if the current `ETag` is one of these entity tags (or `*`, any current
-    representation). Strong comparison: weak tags never match. A mismatch is `412` and changes nothing.
-
-    ```ignore
-    let response = client.delete_person()
-        .lname(lname)
-        .if_match(if_match)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+characters; case-sensitive; any Unicode except control characters and `/`; no leading or
+trailing white space.
+- `if_match`: Perform the change only if the current `ETag` is one of these entity tags (or `*`, any current
+representation). Strong comparison: weak tags never match. A mismatch is `412` and changes nothing.
+```ignore
+let response = client.delete_person()
+    .lname(lname)
+    .if_match(if_match)
+    .send()
+    .await;
+```*/
     pub fn delete_person(&self) -> builder::DeletePerson<'_> {
         builder::DeletePerson::new(self)
     }
     /**Headers of a person
 
-    The headers `GET` would answer with (`ETag` among them), and no body.
+The headers `GET` would answer with (`ETag` among them), and no body.
 
-    Sends a `HEAD` request to `/people/{lname}`
+Sends a `HEAD` request to `/people/{lname}`
 
-    Arguments:
-    - `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
-    characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-    trailing white space.
-
-    ```ignore
-    let response = client.head_person()
-        .lname(lname)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+characters; case-sensitive; any Unicode except control characters and `/`; no leading or
+trailing white space.
+```ignore
+let response = client.head_person()
+    .lname(lname)
+    .send()
+    .await;
+```*/
     pub fn head_person(&self) -> builder::HeadPerson<'_> {
         builder::HeadPerson::new(self)
     }
     /**Change part of a person
 
-    A JSON merge patch (RFC 7396), sent as `application/merge-patch+json` or `application/json`; the
-    body must be a JSON object. `fname` sets the first name (`null` is `422`: it cannot be removed).
-    `lname` may be absent or equal to the path; changing the key is `422`. Unknown members are
-    ignored. An empty object changes nothing (same `timestamp`, same `ETag`). Honours `If-Match`.
+A JSON merge patch (RFC 7396), sent as `application/merge-patch+json` or `application/json`; the
+body must be a JSON object. `fname` sets the first name (`null` is `422`: it cannot be removed).
+`lname` may be absent or equal to the path; changing the key is `422`. Unknown members are
+ignored. An empty object changes nothing (same `timestamp`, same `ETag`). Honours `If-Match`.
 
+Sends a `PATCH` request to `/people/{lname}`
 
-    Sends a `PATCH` request to `/people/{lname}`
-
-    Arguments:
-    - `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
-    characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-    trailing white space.
-
-    - `if_match`: Perform the change only if the current `ETag` is one of these entity tags (or `*`, any current
-    representation). Strong comparison: weak tags never match. A mismatch is `412` and changes nothing.
-
-    - `body`
-    ```ignore
-    let response = client.patch_person()
-        .lname(lname)
-        .if_match(if_match)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+characters; case-sensitive; any Unicode except control characters and `/`; no leading or
+trailing white space.
+- `if_match`: Perform the change only if the current `ETag` is one of these entity tags (or `*`, any current
+representation). Strong comparison: weak tags never match. A mismatch is `412` and changes nothing.
+- `body`
+```ignore
+let response = client.patch_person()
+    .lname(lname)
+    .if_match(if_match)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn patch_person(&self) -> builder::PatchPerson<'_> {
         builder::PatchPerson::new(self)
     }
     /**List the person's attachments
 
-    Every attachment of the person, in upload order.
+Every attachment of the person, in upload order.
 
-    Sends a `GET` request to `/people/{lname}/attachments`
+Sends a `GET` request to `/people/{lname}/attachments`
 
-    Arguments:
-    - `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
-    characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-    trailing white space.
-
-    ```ignore
-    let response = client.list_attachments()
-        .lname(lname)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+characters; case-sensitive; any Unicode except control characters and `/`; no leading or
+trailing white space.
+```ignore
+let response = client.list_attachments()
+    .lname(lname)
+    .send()
+    .await;
+```*/
     pub fn list_attachments(&self) -> builder::ListAttachments<'_> {
         builder::ListAttachments::new(self)
     }
+    /**Headers of the person's attachment list
+
+The headers `GET` would answer with, and no body (RFC 9110 requires `HEAD` wherever `GET` is offered).
+
+Sends a `HEAD` request to `/people/{lname}/attachments`
+
+Arguments:
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+characters; case-sensitive; any Unicode except control characters and `/`; no leading or
+trailing white space.
+```ignore
+let response = client.head_attachments()
+    .lname(lname)
+    .send()
+    .await;
+```*/
+    pub fn head_attachments(&self) -> builder::HeadAttachments<'_> {
+        builder::HeadAttachments::new(self)
+    }
     /**Download an attachment
 
-    The file's bytes with its `Content-Type`, `Content-Length`, an `ETag` (the quoted SHA-256) and
-    `Content-Disposition: attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded name>`.
+The file's bytes with its `Content-Type`, `Content-Length`, an `ETag` (the quoted SHA-256) and
+`Content-Disposition: attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded name>`.
 
+Sends a `GET` request to `/people/{lname}/attachments/{id}`
 
-    Sends a `GET` request to `/people/{lname}/attachments/{id}`
-
-    Arguments:
-    - `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
-    characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-    trailing white space.
-
-    - `id`: The attachment's id, as returned by the upload.
-    ```ignore
-    let response = client.get_attachment()
-        .lname(lname)
-        .id(id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+characters; case-sensitive; any Unicode except control characters and `/`; no leading or
+trailing white space.
+- `id`: The attachment's id, as returned by the upload.
+```ignore
+let response = client.get_attachment()
+    .lname(lname)
+    .id(id)
+    .send()
+    .await;
+```*/
     pub fn get_attachment(&self) -> builder::GetAttachment<'_> {
         builder::GetAttachment::new(self)
     }
     /**Delete an attachment
 
-    Removes the attachment. Honours `If-Match` with the attachment's `ETag`.
+Removes the attachment. Honours `If-Match` with the attachment's `ETag`.
 
-    Sends a `DELETE` request to `/people/{lname}/attachments/{id}`
+Sends a `DELETE` request to `/people/{lname}/attachments/{id}`
 
-    Arguments:
-    - `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
-    characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-    trailing white space.
-
-    - `id`: The attachment's id, as returned by the upload.
-    - `if_match`: Perform the change only if the current `ETag` is one of these entity tags (or `*`, any current
-    representation). Strong comparison: weak tags never match. A mismatch is `412` and changes nothing.
-
-    ```ignore
-    let response = client.delete_attachment()
-        .lname(lname)
-        .id(id)
-        .if_match(if_match)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+characters; case-sensitive; any Unicode except control characters and `/`; no leading or
+trailing white space.
+- `id`: The attachment's id, as returned by the upload.
+- `if_match`: Perform the change only if the current `ETag` is one of these entity tags (or `*`, any current
+representation). Strong comparison: weak tags never match. A mismatch is `412` and changes nothing.
+```ignore
+let response = client.delete_attachment()
+    .lname(lname)
+    .id(id)
+    .if_match(if_match)
+    .send()
+    .await;
+```*/
     pub fn delete_attachment(&self) -> builder::DeleteAttachment<'_> {
         builder::DeleteAttachment::new(self)
     }
+    /**Headers of an attachment
+
+The headers `GET` would answer with (`Content-Type`, `Content-Length`, `ETag`, `Content-Disposition`), and no body (RFC 9110 requires `HEAD` wherever `GET` is offered).
+
+Sends a `HEAD` request to `/people/{lname}/attachments/{id}`
+
+Arguments:
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+characters; case-sensitive; any Unicode except control characters and `/`; no leading or
+trailing white space.
+- `id`: The attachment's id, as returned by the upload.
+```ignore
+let response = client.head_attachment()
+    .lname(lname)
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn head_attachment(&self) -> builder::HeadAttachment<'_> {
+        builder::HeadAttachment::new(self)
+    }
     /**Download the person's photo
 
-    The image bytes with their own `Content-Type`, `Content-Length` and an `ETag` (the quoted SHA-256 of the bytes).
+The image bytes with their own `Content-Type`, `Content-Length` and an `ETag` (the quoted SHA-256 of the bytes).
 
-    Sends a `GET` request to `/people/{lname}/photo`
+Sends a `GET` request to `/people/{lname}/photo`
 
-    Arguments:
-    - `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
-    characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-    trailing white space.
-
-    ```ignore
-    let response = client.get_photo()
-        .lname(lname)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+characters; case-sensitive; any Unicode except control characters and `/`; no leading or
+trailing white space.
+```ignore
+let response = client.get_photo()
+    .lname(lname)
+    .send()
+    .await;
+```*/
     pub fn get_photo(&self) -> builder::GetPhoto<'_> {
         builder::GetPhoto::new(self)
     }
     /**Delete the person's photo
 
-    Removes the photo. No photo is `404 photo_not_found`. Honours `If-Match` with the photo's `ETag`.
+Removes the photo. No photo is `404 photo_not_found`. Honours `If-Match` with the photo's `ETag`.
 
-    Sends a `DELETE` request to `/people/{lname}/photo`
+Sends a `DELETE` request to `/people/{lname}/photo`
 
-    Arguments:
-    - `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
-    characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-    trailing white space.
-
-    - `if_match`: Perform the change only if the current `ETag` is one of these entity tags (or `*`, any current
-    representation). Strong comparison: weak tags never match. A mismatch is `412` and changes nothing.
-
-    ```ignore
-    let response = client.delete_photo()
-        .lname(lname)
-        .if_match(if_match)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+characters; case-sensitive; any Unicode except control characters and `/`; no leading or
+trailing white space.
+- `if_match`: Perform the change only if the current `ETag` is one of these entity tags (or `*`, any current
+representation). Strong comparison: weak tags never match. A mismatch is `412` and changes nothing.
+```ignore
+let response = client.delete_photo()
+    .lname(lname)
+    .if_match(if_match)
+    .send()
+    .await;
+```*/
     pub fn delete_photo(&self) -> builder::DeletePhoto<'_> {
         builder::DeletePhoto::new(self)
     }
     /**Headers of the person's photo
 
-    The headers `GET` would answer with (`Content-Type`, `Content-Length`, `ETag`), and no body.
+The headers `GET` would answer with (`Content-Type`, `Content-Length`, `ETag`), and no body.
 
-    Sends a `HEAD` request to `/people/{lname}/photo`
+Sends a `HEAD` request to `/people/{lname}/photo`
 
-    Arguments:
-    - `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
-    characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-    trailing white space.
-
-    ```ignore
-    let response = client.head_photo()
-        .lname(lname)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+characters; case-sensitive; any Unicode except control characters and `/`; no leading or
+trailing white space.
+```ignore
+let response = client.head_photo()
+    .lname(lname)
+    .send()
+    .await;
+```*/
     pub fn head_photo(&self) -> builder::HeadPhoto<'_> {
         builder::HeadPhoto::new(self)
     }
@@ -2851,12 +3135,12 @@ pub mod builder {
     use super::types;
     #[allow(unused_imports)]
     use super::{
-        ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
-        ResponseValue, encode_path,
+        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
+        RequestBuilderExt, ResponseValue,
     };
     /**Builder for [`Client::create_token`]
 
-    [`Client::create_token`]: super::Client::create_token*/
+[`Client::create_token`]: super::Client::create_token*/
     #[derive(Debug, Clone)]
     pub struct CreateToken<'a> {
         client: &'a super::Client,
@@ -2877,28 +3161,39 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `TokenRequest` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `TokenRequest` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(types::builder::TokenRequest) -> types::builder::TokenRequest,
+            F: std::ops::FnOnce(
+                types::builder::TokenRequest,
+            ) -> types::builder::TokenRequest,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/oauth/token`
-        pub async fn send(self) -> Result<ResponseValue<types::Token>, Error<types::OAuthError>> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Token>, Error<types::OAuthError>> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::TokenRequest::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::TokenRequest::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/oauth/token", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2919,22 +3214,34 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::list_people`]
 
-    [`Client::list_people`]: super::Client::list_people*/
+[`Client::list_people`]: super::Client::list_people*/
     #[derive(Debug, Clone)]
     pub struct ListPeople<'a> {
         client: &'a super::Client,
@@ -2964,7 +3271,9 @@ pub mod builder {
             self.fname = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `ListPeopleFname` for fname failed".to_string());
+                .map_err(|_| {
+                    "conversion to `ListPeopleFname` for fname failed".to_string()
+                });
             self
         }
         pub fn lname<V>(mut self, value: V) -> Self
@@ -2974,7 +3283,9 @@ pub mod builder {
             self.lname = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `ListPeopleLname` for lname failed".to_string());
+                .map_err(|_| {
+                    "conversion to `ListPeopleLname` for lname failed".to_string()
+                });
             self
         }
         pub fn order<V>(mut self, value: V) -> Self
@@ -2991,18 +3302,26 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
         {
-            self.page = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
-            });
+            self.page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for page failed"
+                        .to_string()
+                });
             self
         }
         pub fn per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
         {
-            self.per_page = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU64` for per_page failed".to_string()
-            });
+            self.per_page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
+                        .to_string()
+                });
             self
         }
         pub fn sortby<V>(mut self, value: V) -> Self
@@ -3016,16 +3335,10 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/people`
-        pub async fn send(self) -> Result<ResponseValue<types::PeoplePage>, Error<types::Error>> {
-            let Self {
-                client,
-                fname,
-                lname,
-                order,
-                page,
-                per_page,
-                sortby,
-            } = self;
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PeoplePage>, Error<types::Error>> {
+            let Self { client, fname, lname, order, page, per_page, sortby } = self;
             let fname = fname.map_err(Error::InvalidRequest)?;
             let lname = lname.map_err(Error::InvalidRequest)?;
             let order = order.map_err(Error::InvalidRequest)?;
@@ -3034,10 +3347,13 @@ pub mod builder {
             let sortby = sortby.map_err(Error::InvalidRequest)?;
             let url = format!("{}/people", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3063,34 +3379,62 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                406u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                503u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::create_person`]
 
-    [`Client::create_person`]: super::Client::create_person*/
+[`Client::create_person`]: super::Client::create_person*/
     #[derive(Debug, Clone)]
     pub struct CreatePerson<'a> {
         client: &'a super::Client,
@@ -3111,7 +3455,9 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `NewPerson` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `NewPerson` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
@@ -3129,10 +3475,13 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/people", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3153,43 +3502,83 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 201u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                409u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                413u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                415u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                422u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                503u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                413u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::head_people`]
 
-    [`Client::head_people`]: super::Client::head_people*/
+[`Client::head_people`]: super::Client::head_people*/
     #[derive(Debug, Clone)]
     pub struct HeadPeople<'a> {
         client: &'a super::Client,
@@ -3219,7 +3608,9 @@ pub mod builder {
             self.fname = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `HeadPeopleFname` for fname failed".to_string());
+                .map_err(|_| {
+                    "conversion to `HeadPeopleFname` for fname failed".to_string()
+                });
             self
         }
         pub fn lname<V>(mut self, value: V) -> Self
@@ -3229,7 +3620,9 @@ pub mod builder {
             self.lname = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `HeadPeopleLname` for lname failed".to_string());
+                .map_err(|_| {
+                    "conversion to `HeadPeopleLname` for lname failed".to_string()
+                });
             self
         }
         pub fn order<V>(mut self, value: V) -> Self
@@ -3246,18 +3639,26 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
         {
-            self.page = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
-            });
+            self.page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for page failed"
+                        .to_string()
+                });
             self
         }
         pub fn per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
         {
-            self.per_page = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU64` for per_page failed".to_string()
-            });
+            self.per_page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
+                        .to_string()
+                });
             self
         }
         pub fn sortby<V>(mut self, value: V) -> Self
@@ -3272,15 +3673,7 @@ pub mod builder {
         }
         ///Sends a `HEAD` request to `/people`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
-            let Self {
-                client,
-                fname,
-                lname,
-                order,
-                page,
-                per_page,
-                sortby,
-            } = self;
+            let Self { client, fname, lname, order, page, per_page, sortby } = self;
             let fname = fname.map_err(Error::InvalidRequest)?;
             let lname = lname.map_err(Error::InvalidRequest)?;
             let order = order.map_err(Error::InvalidRequest)?;
@@ -3289,10 +3682,13 @@ pub mod builder {
             let sortby = sortby.map_err(Error::InvalidRequest)?;
             let url = format!("{}/people", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3328,7 +3724,7 @@ pub mod builder {
     }
     /**Builder for [`Client::get_person`]
 
-    [`Client::get_person`]: super::Client::get_person*/
+[`Client::get_person`]: super::Client::get_person*/
     #[derive(Debug, Clone)]
     pub struct GetPerson<'a> {
         client: &'a super::Client,
@@ -3351,19 +3747,22 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/people/{lname}`
-        pub async fn send(self) -> Result<ResponseValue<types::Person>, Error<types::Error>> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Person>, Error<types::Error>> {
             let Self { client, lname } = self;
             let lname = lname.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/people/{}",
-                client.baseurl,
-                encode_path(&lname.to_string()),
+                "{}/people/{}", client.baseurl, encode_path(& lname.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3383,37 +3782,69 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                406u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                410u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                503u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                410u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::replace_person`]
 
-    [`Client::replace_person`]: super::Client::replace_person*/
+[`Client::replace_person`]: super::Client::replace_person*/
     #[derive(Debug, Clone)]
     pub struct ReplacePerson<'a> {
         client: &'a super::Client,
@@ -3443,9 +3874,13 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.if_match = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for if_match failed".to_string()
-            });
+            self.if_match = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for if_match failed"
+                        .to_string()
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -3456,7 +3891,9 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `NewPerson` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `NewPerson` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
@@ -3468,27 +3905,23 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/people/{lname}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
-            let Self {
-                client,
-                lname,
-                if_match,
-                body,
-            } = self;
+            let Self { client, lname, if_match, body } = self;
             let lname = lname.map_err(Error::InvalidRequest)?;
             let if_match = if_match.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::NewPerson::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/people/{}",
-                client.baseurl,
-                encode_path(&lname.to_string()),
+                "{}/people/{}", client.baseurl, encode_path(& lname.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             if let Some(value) = if_match {
                 header_map.append("If-Match", value.to_string().try_into()?);
             }
@@ -3512,49 +3945,97 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                410u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                412u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                413u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                415u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                422u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                503u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                410u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                412u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                413u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::delete_person`]
 
-    [`Client::delete_person`]: super::Client::delete_person*/
+[`Client::delete_person`]: super::Client::delete_person*/
     #[derive(Debug, Clone)]
     pub struct DeletePerson<'a> {
         client: &'a super::Client,
@@ -3582,30 +4063,31 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.if_match = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for if_match failed".to_string()
-            });
+            self.if_match = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for if_match failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `DELETE` request to `/people/{lname}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
-            let Self {
-                client,
-                lname,
-                if_match,
-            } = self;
+            let Self { client, lname, if_match } = self;
             let lname = lname.map_err(Error::InvalidRequest)?;
             let if_match = if_match.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/people/{}",
-                client.baseurl,
-                encode_path(&lname.to_string()),
+                "{}/people/{}", client.baseurl, encode_path(& lname.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             if let Some(value) = if_match {
                 header_map.append("If-Match", value.to_string().try_into()?);
             }
@@ -3628,40 +4110,76 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                410u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                412u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                503u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                410u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                412u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::head_person`]
 
-    [`Client::head_person`]: super::Client::head_person*/
+[`Client::head_person`]: super::Client::head_person*/
     #[derive(Debug, Clone)]
     pub struct HeadPerson<'a> {
         client: &'a super::Client,
@@ -3688,15 +4206,16 @@ pub mod builder {
             let Self { client, lname } = self;
             let lname = lname.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/people/{}",
-                client.baseurl,
-                encode_path(&lname.to_string()),
+                "{}/people/{}", client.baseurl, encode_path(& lname.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client.client.head(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -3722,7 +4241,7 @@ pub mod builder {
     }
     /**Builder for [`Client::patch_person`]
 
-    [`Client::patch_person`]: super::Client::patch_person*/
+[`Client::patch_person`]: super::Client::patch_person*/
     #[derive(Debug, Clone)]
     pub struct PatchPerson<'a> {
         client: &'a super::Client,
@@ -3752,9 +4271,13 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.if_match = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for if_match failed".to_string()
-            });
+            self.if_match = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for if_match failed"
+                        .to_string()
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -3765,39 +4288,39 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `PersonPatch` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `PersonPatch` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(types::builder::PersonPatch) -> types::builder::PersonPatch,
+            F: std::ops::FnOnce(
+                types::builder::PersonPatch,
+            ) -> types::builder::PersonPatch,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `PATCH` request to `/people/{lname}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
-            let Self {
-                client,
-                lname,
-                if_match,
-                body,
-            } = self;
+            let Self { client, lname, if_match, body } = self;
             let lname = lname.map_err(Error::InvalidRequest)?;
             let if_match = if_match.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::PersonPatch::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/people/{}",
-                client.baseurl,
-                encode_path(&lname.to_string()),
+                "{}/people/{}", client.baseurl, encode_path(& lname.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             if let Some(value) = if_match {
                 header_map.append("If-Match", value.to_string().try_into()?);
             }
@@ -3821,49 +4344,97 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                410u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                412u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                413u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                415u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                422u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                503u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                410u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                412u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                413u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::list_attachments`]
 
-    [`Client::list_attachments`]: super::Client::list_attachments*/
+[`Client::list_attachments`]: super::Client::list_attachments*/
     #[derive(Debug, Clone)]
     pub struct ListAttachments<'a> {
         client: &'a super::Client,
@@ -3892,15 +4463,17 @@ pub mod builder {
             let Self { client, lname } = self;
             let lname = lname.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/people/{}/attachments",
-                client.baseurl,
-                encode_path(&lname.to_string()),
+                "{}/people/{}/attachments", client.baseurl, encode_path(& lname
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3920,37 +4493,132 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                406u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                410u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                503u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                406u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                410u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::head_attachments`]
+
+[`Client::head_attachments`]: super::Client::head_attachments*/
+    #[derive(Debug, Clone)]
+    pub struct HeadAttachments<'a> {
+        client: &'a super::Client,
+        lname: Result<types::Lname, String>,
+    }
+    impl<'a> HeadAttachments<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                lname: Err("lname was not initialized".to_string()),
+            }
+        }
+        pub fn lname<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::Lname>,
+        {
+            self.lname = value
+                .try_into()
+                .map_err(|_| "conversion to `Lname` for lname failed".to_string());
+            self
+        }
+        ///Sends a `HEAD` request to `/people/{lname}/attachments`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+            let Self { client, lname } = self;
+            let lname = lname.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/people/{}/attachments", client.baseurl, encode_path(& lname
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client.client.head(url).headers(header_map).build()?;
+            let info = OperationInfo {
+                operation_id: "head_attachments",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
+                401u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                403u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                406u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                410u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                429u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                500u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                503u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::get_attachment`]
 
-    [`Client::get_attachment`]: super::Client::get_attachment*/
+[`Client::get_attachment`]: super::Client::get_attachment*/
     #[derive(Debug, Clone)]
     pub struct GetAttachment<'a> {
         client: &'a super::Client,
@@ -3980,25 +4648,30 @@ pub mod builder {
         {
             self.id = value
                 .try_into()
-                .map_err(|_| "conversion to `GetAttachmentId` for id failed".to_string());
+                .map_err(|_| {
+                    "conversion to `GetAttachmentId` for id failed".to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/people/{lname}/attachments/{id}`
-        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
             let Self { client, lname, id } = self;
             let lname = lname.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/people/{}/attachments/{}",
-                client.baseurl,
-                encode_path(&lname.to_string()),
-                encode_path(&id.to_string()),
+                "{}/people/{}/attachments/{}", client.baseurl, encode_path(& lname
+                .to_string()), encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -4010,34 +4683,62 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                410u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                503u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                410u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::delete_attachment`]
 
-    [`Client::delete_attachment`]: super::Client::delete_attachment*/
+[`Client::delete_attachment`]: super::Client::delete_attachment*/
     #[derive(Debug, Clone)]
     pub struct DeleteAttachment<'a> {
         client: &'a super::Client,
@@ -4069,40 +4770,42 @@ pub mod builder {
         {
             self.id = value
                 .try_into()
-                .map_err(|_| "conversion to `DeleteAttachmentId` for id failed".to_string());
+                .map_err(|_| {
+                    "conversion to `DeleteAttachmentId` for id failed".to_string()
+                });
             self
         }
         pub fn if_match<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.if_match = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for if_match failed".to_string()
-            });
+            self.if_match = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for if_match failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `DELETE` request to `/people/{lname}/attachments/{id}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
-            let Self {
-                client,
-                lname,
-                id,
-                if_match,
-            } = self;
+            let Self { client, lname, id, if_match } = self;
             let lname = lname.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
             let if_match = if_match.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/people/{}/attachments/{}",
-                client.baseurl,
-                encode_path(&lname.to_string()),
-                encode_path(&id.to_string()),
+                "{}/people/{}/attachments/{}", client.baseurl, encode_path(& lname
+                .to_string()), encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             if let Some(value) = if_match {
                 header_map.append("If-Match", value.to_string().try_into()?);
             }
@@ -4125,40 +4828,152 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                410u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                412u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                503u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                410u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                412u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::head_attachment`]
+
+[`Client::head_attachment`]: super::Client::head_attachment*/
+    #[derive(Debug, Clone)]
+    pub struct HeadAttachment<'a> {
+        client: &'a super::Client,
+        lname: Result<types::Lname, String>,
+        id: Result<types::HeadAttachmentId, String>,
+    }
+    impl<'a> HeadAttachment<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                lname: Err("lname was not initialized".to_string()),
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn lname<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::Lname>,
+        {
+            self.lname = value
+                .try_into()
+                .map_err(|_| "conversion to `Lname` for lname failed".to_string());
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::HeadAttachmentId>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `HeadAttachmentId` for id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `HEAD` request to `/people/{lname}/attachments/{id}`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+            let Self { client, lname, id } = self;
+            let lname = lname.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/people/{}/attachments/{}", client.baseurl, encode_path(& lname
+                .to_string()), encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client.client.head(url).headers(header_map).build()?;
+            let info = OperationInfo {
+                operation_id: "head_attachment",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
+                401u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                403u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                410u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                429u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                500u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                503u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::get_photo`]
 
-    [`Client::get_photo`]: super::Client::get_photo*/
+[`Client::get_photo`]: super::Client::get_photo*/
     #[derive(Debug, Clone)]
     pub struct GetPhoto<'a> {
         client: &'a super::Client,
@@ -4181,19 +4996,22 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/people/{lname}/photo`
-        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
             let Self { client, lname } = self;
             let lname = lname.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/people/{}/photo",
-                client.baseurl,
-                encode_path(&lname.to_string()),
+                "{}/people/{}/photo", client.baseurl, encode_path(& lname.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -4205,34 +5023,62 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                410u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                503u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                410u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::delete_photo`]
 
-    [`Client::delete_photo`]: super::Client::delete_photo*/
+[`Client::delete_photo`]: super::Client::delete_photo*/
     #[derive(Debug, Clone)]
     pub struct DeletePhoto<'a> {
         client: &'a super::Client,
@@ -4260,30 +5106,31 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.if_match = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for if_match failed".to_string()
-            });
+            self.if_match = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for if_match failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `DELETE` request to `/people/{lname}/photo`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
-            let Self {
-                client,
-                lname,
-                if_match,
-            } = self;
+            let Self { client, lname, if_match } = self;
             let lname = lname.map_err(Error::InvalidRequest)?;
             let if_match = if_match.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/people/{}/photo",
-                client.baseurl,
-                encode_path(&lname.to_string()),
+                "{}/people/{}/photo", client.baseurl, encode_path(& lname.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             if let Some(value) = if_match {
                 header_map.append("If-Match", value.to_string().try_into()?);
             }
@@ -4306,40 +5153,76 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                410u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                412u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                503u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                410u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                412u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::head_photo`]
 
-    [`Client::head_photo`]: super::Client::head_photo*/
+[`Client::head_photo`]: super::Client::head_photo*/
     #[derive(Debug, Clone)]
     pub struct HeadPhoto<'a> {
         client: &'a super::Client,
@@ -4366,15 +5249,16 @@ pub mod builder {
             let Self { client, lname } = self;
             let lname = lname.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/people/{}/photo",
-                client.baseurl,
-                encode_path(&lname.to_string()),
+                "{}/people/{}/photo", client.baseurl, encode_path(& lname.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client.client.head(url).headers(header_map).build()?;
             let info = OperationInfo {

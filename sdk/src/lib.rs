@@ -70,13 +70,8 @@
 
 /// The client progenitor generates from `spec/people.yaml` (by `cargo xtask codegen`).
 #[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all)]
-#[cfg(not(doctest))]
+#[rustfmt::skip]
 pub mod generated;
-// The generated module's doc comments are the spec's prose, whose indented lines rustdoc would
-// take for Rust code: when doctests are collected, the module is taken from the compiled crate
-// instead, so none of its comments is run as a test.
-#[cfg(doctest)]
-pub use people_sdk::generated;
 
 pub use generated::types;
 

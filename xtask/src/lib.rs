@@ -32,8 +32,11 @@ pub struct ViewNotes {
 /// 2. A request body offering several media types keeps only `application/json`.
 /// 3. `encoding` objects are removed.
 /// 4. A `default` response beside a success response is removed.
+/// 5. Lines of descriptions lose their leading white space: they become doc comments, where
+///    rustdoc would take an indented continuation line for a Rust code block.
 pub fn codegen_view(spec: &mut Value) -> ViewNotes {
     let mut notes = ViewNotes::default();
+    dedent_descriptions(spec);
     let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) else {
         return notes;
     };
@@ -98,6 +101,27 @@ pub fn codegen_view(spec: &mut Value) -> ViewNotes {
         }
     }
     notes
+}
+
+fn dedent_descriptions(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                match child {
+                    Value::String(text) if key == "description" => {
+                        *text = text
+                            .lines()
+                            .map(str::trim_start)
+                            .collect::<Vec<_>>()
+                            .join("\n");
+                    }
+                    _ => dedent_descriptions(child),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(dedent_descriptions),
+        _ => {}
+    }
 }
 
 /// Generates the client source from the published spec's text.
