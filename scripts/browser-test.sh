@@ -34,13 +34,10 @@ fi
 step "cargo build -p people-mock"
 cargo build -p people-mock --locked
 
-# A port the kernel hands out now; the server binds it a moment later.
-port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });')
-base="http://127.0.0.1:$port"
-
-step "starting people-mock on $base"
+step "starting people-mock"
 mkdir -p "$OUT"
-target/debug/people-mock --addr "127.0.0.1:$port" >"$OUT/server.log" 2>&1 &
+# Port 0: the kernel picks a free loopback port and the banner names it.
+target/debug/people-mock --addr 127.0.0.1:0 >"$OUT/server.out" 2>"$OUT/server.log" &
 server=$!
 stop_server() {
   kill "$server" 2>/dev/null || true
@@ -48,20 +45,22 @@ stop_server() {
 }
 trap stop_server EXIT
 
-ready=false
+base=
 for _ in $(seq 100); do
-  if curl -fsS -o /dev/null "$base/api/v1/openapi.json" 2>/dev/null; then
-    ready=true
+  base=$(sed -n 's|^people-mock listening on \(http://[^/ ]*\).*$|\1|p' "$OUT/server.out" | head -n1)
+  if [ -n "$base" ] && curl -fsS -o /dev/null "$base/api/v1/openapi.json" 2>/dev/null; then
     break
   fi
+  base=
   kill -0 "$server" 2>/dev/null || break
   sleep 0.1
 done
-if [ "$ready" != true ]; then
-  echo "browser-test: people-mock did not come up on $base; its log:" >&2
-  cat "$OUT/server.log" >&2
+if [ -z "$base" ]; then
+  echo "browser-test: people-mock did not come up; its output:" >&2
+  cat "$OUT/server.out" "$OUT/server.log" >&2
   exit 1
 fi
+echo "people-mock (pid $server) at $base"
 
 step "browser tests"
 node mock-server/tests/browser/run.mjs "$base" --out "$OUT"
