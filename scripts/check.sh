@@ -33,3 +33,9 @@ cargo xtask codegen --check
 
 step "cargo test"
 cargo test --workspace --locked
+
+step "spec conformance: schemathesis against the people-mock binary"
+scripts/conformance.sh
+
+step "browser tests: demo page and API docs in headless Chromium"
+bash scripts/browser-test.sh

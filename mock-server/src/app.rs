@@ -2,8 +2,10 @@
 //! limit, scope) and the outer layer that applies faults, strips bodies from
 //! HEAD responses, logs and records each request.
 
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
 use axum::Router;
@@ -12,6 +14,7 @@ use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use futures::future::BoxFuture;
 use http::header::CONTENT_LENGTH;
 use http::{HeaderValue, Method};
 use tokio::sync::Notify;
@@ -37,10 +40,34 @@ pub(crate) struct DropSignal(pub(crate) Arc<Notify>);
 /// Builds the router serving `state`.
 pub(crate) fn router(state: MockState) -> Router {
     Router::new()
-        .fallback(dispatch)
-        .with_state(state.clone())
         .merge(ui::routes())
-        .layer(middleware::from_fn_with_state(state, observe))
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .fallback_service(Api { state })
+}
+
+/// Every request the UI routes do not take: observed, then dispatched, with no
+/// middleware or handler machinery in between (the hot path of the server).
+#[derive(Clone)]
+struct Api {
+    state: MockState,
+}
+
+impl tower::Service<Request> for Api {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = BoxFuture<'static, Result<Response, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        let state = self.state.clone();
+        Box::pin(async move {
+            let inner = state.clone();
+            Ok(observed(state, req, move |req| dispatch(State(inner), req)).await)
+        })
+    }
 }
 
 fn is_admin_path(path: &str) -> bool {
@@ -58,16 +85,49 @@ fn strip_body(response: Response) -> Response {
     Response::from_parts(parts, Body::empty())
 }
 
-/// Faults, HEAD, logging and the journal, around every request.
+/// Whether the server may answer `req` with [`serve_api`] instead of the router:
+/// the `/people…` routes, under which no UI route lies.
+pub(crate) fn is_api_request<B>(req: &http::Request<B>) -> bool {
+    req.method() != Method::CONNECT && req.uri().path().starts_with("/api/v1/people")
+}
+
+/// What the router answers to a request that no UI route takes, without the
+/// router's matching: observed, dispatched, and given a `Content-Length` when
+/// the body's size is known, as the router's top level does.
+pub(crate) async fn serve_api(state: MockState, req: Request) -> Response {
+    let inner = state.clone();
+    let mut response = observed(state, req, move |req| dispatch(State(inner), req)).await;
+    if !response.headers().contains_key(CONTENT_LENGTH)
+        && let Some(len) = response.body().size_hint().exact()
+    {
+        response
+            .headers_mut()
+            .insert(CONTENT_LENGTH, HeaderValue::from(len));
+    }
+    response
+}
+
+/// [`observed`] as an axum middleware.
 async fn observe(State(state): State<MockState>, req: Request, next: Next) -> Response {
+    observed(state, req, |req| next.run(req)).await
+}
+
+/// Faults, HEAD, logging and the journal, around every request; `inner` answers it.
+async fn observed<F, Fut>(state: MockState, req: Request, inner: F) -> Response
+where
+    F: FnOnce(Request) -> Fut,
+    Fut: Future<Output = Response>,
+{
     let started = Instant::now();
     let method = req.method().clone();
-    let path = req.uri().path().to_string();
-    let admin = is_admin_path(&path);
+    // A clone of the URI shares its bytes: no copy of the path.
+    let uri = req.uri().clone();
+    let path = uri.path();
+    let admin = is_admin_path(path);
     let mut entry = (!admin && state.inner.journal.enabled()).then(|| {
         JournalEntry::new(
             method.as_str(),
-            &path,
+            path,
             req.uri().query(),
             req.headers(),
             Utc::now(),
@@ -83,13 +143,13 @@ async fn observe(State(state): State<MockState>, req: Request, next: Next) -> Re
     let fault = if admin {
         None
     } else {
-        state.inner.faults.take(&method, &path)
+        state.inner.faults.take(&method, path)
     };
     let response = match fault {
-        None => next.run(req).await,
+        None => inner(req).await,
         Some(FaultKind::Delay(delay)) => {
             tokio::time::sleep(delay).await;
-            next.run(req).await
+            inner(req).await
         }
         Some(FaultKind::Status {
             status,
@@ -148,9 +208,17 @@ async fn observe(State(state): State<MockState>, req: Request, next: Next) -> Re
 /// The rate-limit key: the client of a valid token, else the peer address.
 fn rate_key(state: &MockState, req: &Request) -> String {
     match state.inner.tokens.authenticate(req.headers()) {
-        Ok(principal) => format!("client:{}", principal.client_id),
+        Ok(principal) => client_key(&principal.client_id),
         Err(_) => peer_key(req),
     }
+}
+
+/// `client:{id}`, the rate-limit key of a client.
+fn client_key(id: &str) -> String {
+    let mut key = String::with_capacity("client:".len() + id.len());
+    key.push_str("client:");
+    key.push_str(id);
+    key
 }
 
 fn peer_key(req: &Request) -> String {
@@ -201,7 +269,7 @@ async fn dispatch(State(state): State<MockState>, req: Request) -> Response {
 async fn people_pipeline(state: &MockState, route: Route, req: Request) -> Response {
     let auth = state.inner.tokens.authenticate(req.headers());
     let key = match &auth {
-        Ok(principal) => format!("client:{}", principal.client_id),
+        Ok(principal) => client_key(&principal.client_id),
         Err(_) => peer_key(&req),
     };
     let rate = state.inner.rate.hit(&key);

@@ -32,6 +32,7 @@ pub(crate) struct Config {
     pub(crate) journal: usize,
     pub(crate) addr: SocketAddr,
     pub(crate) header_read_timeout: Duration,
+    pub(crate) body_read_timeout: Duration,
 }
 
 /// Configures and starts a [`PeopleMock`].
@@ -49,6 +50,7 @@ pub(crate) struct Config {
 /// | [`journal`](Self::journal) | 1000 entries |
 /// | [`addr`](Self::addr) | `127.0.0.1:0` (a free port) |
 /// | [`header_read_timeout`](Self::header_read_timeout) | 10 s |
+/// | [`body_read_timeout`](Self::body_read_timeout) | 30 s |
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until started"]
 pub struct PeopleMockBuilder {
@@ -74,6 +76,7 @@ impl Default for PeopleMockBuilder {
                 journal: 1000,
                 addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
                 header_read_timeout: Duration::from_secs(10),
+                body_read_timeout: Duration::from_secs(30),
             },
             default_clients: true,
             extra_clients: Vec::new(),
@@ -161,6 +164,14 @@ impl PeopleMockBuilder {
     /// connection is closed (cuts off slow clients).
     pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
         self.config.header_read_timeout = timeout;
+        self
+    }
+
+    /// How long a request body may go without sending a byte before the
+    /// connection is closed (cuts off clients that stall mid-body). Zero
+    /// turns the limit off.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.config.body_read_timeout = timeout;
         self
     }
 

@@ -85,6 +85,7 @@ mod app;
 mod attachments;
 mod auth;
 mod body;
+mod body_timeout;
 mod builder;
 mod errors;
 mod etag;

@@ -58,6 +58,9 @@ struct Args {
     /// Seconds a client may take to send a request head.
     #[arg(long, value_name = "SECS", default_value_t = 10)]
     header_read_timeout: u64,
+    /// Seconds a request body may stall (send no byte) before the connection is closed; 0: never.
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    body_read_timeout: u64,
     /// Log format on standard error.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -135,7 +138,8 @@ async fn main() -> ExitCode {
         .json_limit(args.json_limit)
         .people(args.people)
         .journal(args.journal)
-        .header_read_timeout(Duration::from_secs(args.header_read_timeout));
+        .header_read_timeout(Duration::from_secs(args.header_read_timeout))
+        .body_read_timeout(Duration::from_secs(args.body_read_timeout));
     if args.no_default_clients {
         builder = builder.no_default_clients();
     }

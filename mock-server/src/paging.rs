@@ -119,27 +119,32 @@ impl Params {
         }
     }
 
-    /// The absolute URL of another page with the same parameters.
+    /// The absolute URL of another page with the same parameters, its query
+    /// form-encoded (`application/x-www-form-urlencoded`).
     fn url(&self, authority: &str, page: u64) -> String {
-        let mut query = url::form_urlencoded::Serializer::new(String::new());
-        query.append_pair("page", &page.to_string());
-        query.append_pair("per_page", &self.per_page.to_string());
-        query.append_pair(
-            "sortby",
-            match self.sort {
-                SortBy::Lname => "lname",
-                SortBy::Fname => "fname",
-                SortBy::Timestamp => "timestamp",
-            },
+        use std::fmt::Write as _;
+        let sortby = match self.sort {
+            SortBy::Lname => "lname",
+            SortBy::Fname => "fname",
+            SortBy::Timestamp => "timestamp",
+        };
+        let order = if self.descending { "desc" } else { "asc" };
+        let mut url = String::with_capacity(128 + authority.len());
+        // Digits and these names are left as they are by form encoding.
+        let _ = write!(
+            url,
+            "http://{authority}/api/v1/people?page={page}&per_page={}&sortby={sortby}&order={order}",
+            self.per_page
         );
-        query.append_pair("order", if self.descending { "desc" } else { "asc" });
-        if let Some(fname) = &self.fname {
-            query.append_pair("fname", fname);
+        for (name, value) in [("fname", &self.fname), ("lname", &self.lname)] {
+            if let Some(value) = value {
+                url.push('&');
+                url.push_str(name);
+                url.push('=');
+                url.extend(url::form_urlencoded::byte_serialize(value.as_bytes()));
+            }
         }
-        if let Some(lname) = &self.lname {
-            query.append_pair("lname", lname);
-        }
-        format!("http://{authority}/api/v1/people?{}", query.finish())
+        url
     }
 }
 
@@ -157,20 +162,31 @@ pub(crate) fn pagination(
     let previous = (current > 1 && total_pages >= 1)
         .then(|| params.url(authority, (current - 1).min(total_pages)));
     let mut links = serde_json::Map::new();
-    let mut link_header = Vec::new();
+    let mut link_header = String::with_capacity(512);
+    let mut add_link = |url: &str, rel: &str| {
+        if !link_header.is_empty() {
+            link_header.push_str(", ");
+        }
+        link_header.push('<');
+        link_header.push_str(url);
+        link_header.push_str(">; rel=\"");
+        link_header.push_str(rel);
+        link_header.push('"');
+    };
     if let Some(next) = &next {
-        links.insert("next".into(), Value::String(next.clone()));
-        link_header.push(format!("<{next}>; rel=\"next\""));
+        add_link(next, "next");
     }
     if let Some(previous) = &previous {
-        links.insert("previous".into(), Value::String(previous.clone()));
-        link_header.push(format!("<{previous}>; rel=\"prev\""));
+        add_link(previous, "prev");
     }
-    link_header.push(format!("<{}>; rel=\"first\"", params.url(authority, 1)));
-    link_header.push(format!(
-        "<{}>; rel=\"last\"",
-        params.url(authority, total_pages.max(1))
-    ));
+    add_link(&params.url(authority, 1), "first");
+    add_link(&params.url(authority, total_pages.max(1)), "last");
+    if let Some(next) = next {
+        links.insert("next".into(), Value::String(next));
+    }
+    if let Some(previous) = previous {
+        links.insert("previous".into(), Value::String(previous));
+    }
     let meta = json!({
         "total": total,
         "count": count,
@@ -179,7 +195,7 @@ pub(crate) fn pagination(
         "total_pages": total_pages,
         "links": links,
     });
-    (meta, link_header.join(", "))
+    (meta, link_header)
 }
 
 #[cfg(test)]
@@ -227,6 +243,40 @@ mod tests {
         ] {
             let err = Params::parse(Some(q)).unwrap_err();
             assert_eq!(err.code, 400_002, "{q}");
+        }
+    }
+
+    #[test]
+    fn urls_are_form_encoded() {
+        fn reference(p: &Params, authority: &str, page: u64) -> String {
+            let mut query = url::form_urlencoded::Serializer::new(String::new());
+            query.append_pair("page", &page.to_string());
+            query.append_pair("per_page", &p.per_page.to_string());
+            let sortby = match p.sort {
+                SortBy::Lname => "lname",
+                SortBy::Fname => "fname",
+                SortBy::Timestamp => "timestamp",
+            };
+            query.append_pair("sortby", sortby);
+            query.append_pair("order", if p.descending { "desc" } else { "asc" });
+            if let Some(fname) = &p.fname {
+                query.append_pair("fname", fname);
+            }
+            if let Some(lname) = &p.lname {
+                query.append_pair("lname", lname);
+            }
+            format!("http://{authority}/api/v1/people?{}", query.finish())
+        }
+        for q in [
+            "",
+            "page=3&per_page=7&sortby=timestamp&order=desc",
+            "sortby=fname&fname=Zo%C3%AB+%22Q%22&lname=a%26b%3Dc%2Fd%25",
+            "lname=van+der+Berg&fname=%E6%9D%8E",
+        ] {
+            let p = Params::parse(Some(q)).unwrap();
+            for page in [1, 2, 99, u64::MAX] {
+                assert_eq!(p.url("h:1", page), reference(&p, "h:1", page), "{q}");
+            }
         }
     }
 

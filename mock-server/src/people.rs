@@ -14,12 +14,21 @@ use crate::negotiation::{require_content_type, require_json_accept};
 use crate::paging::{Params, pagination};
 use crate::routes::person_path;
 use crate::state::MockState;
+use crate::store::PersonJson;
 
 const MAX_NAME_CHARS: usize = 64;
 
 /// A JSON response.
-pub(crate) fn json_response(status: StatusCode, value: &Value) -> Response {
+pub(crate) fn json_response<T: serde::Serialize + ?Sized>(
+    status: StatusCode,
+    value: &T,
+) -> Response {
     let body = serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec());
+    json_bytes_response(status, body)
+}
+
+/// A response with JSON text already written.
+fn json_bytes_response(status: StatusCode, body: Vec<u8>) -> Response {
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
     response
@@ -133,16 +142,39 @@ fn with_etag(mut response: Response, etag: &str) -> Response {
     response
 }
 
+/// The body of a list page, `{"data":[person,...],"meta":{"pagination":{...}}}`:
+/// the bytes serde_json writes for the same `Value`, written without building one.
+fn list_body(data: &[PersonJson<'_>], pagination: &Value) -> Vec<u8> {
+    let mut out = Vec::with_capacity(512 + 128 * data.len());
+    out.extend_from_slice(b"{\"data\":[");
+    for (i, person) in data.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        person.write_json(&mut out);
+    }
+    out.extend_from_slice(b"],\"meta\":{\"pagination\":");
+    if serde_json::to_writer(&mut out, pagination).is_err() {
+        return b"{}".to_vec();
+    }
+    out.extend_from_slice(b"}}");
+    out
+}
+
 /// `GET /people`.
 pub(crate) fn list(state: &MockState, req: &Request) -> Result<Response, ApiError> {
     require_json_accept(req.headers())?;
     let params = Params::parse(req.uri().query())?;
-    let (total, page) = state.inner.store.list(&params.list_query());
     let authority = link_authority(state, req.headers());
-    let (meta, link) = pagination(&params, total, page.len(), &authority);
-    let data: Vec<Value> = page.iter().map(|p| p.to_json()).collect();
-    let body = serde_json::json!({ "data": data, "meta": { "pagination": meta } });
-    let mut response = json_response(StatusCode::OK, &body);
+    let (mut response, link) = state
+        .inner
+        .store
+        .list_with(&params.list_query(), |total, data| {
+            let count = data.len();
+            let (meta, link) = pagination(&params, total, count, &authority);
+            let body = list_body(&data, &meta);
+            (json_bytes_response(StatusCode::OK, body), link)
+        });
     set_header(&mut response, LINK, &link);
     Ok(response)
 }
@@ -170,8 +202,10 @@ pub(crate) async fn create(state: &MockState, req: Request) -> Result<Response, 
 pub(crate) fn get(state: &MockState, lname: &str, req: &Request) -> Result<Response, ApiError> {
     require_json_accept(req.headers())?;
     let view = state.inner.store.get(lname)?;
+    let mut body = Vec::with_capacity(128);
+    view.json().write_json(&mut body);
     Ok(with_etag(
-        json_response(StatusCode::OK, &view.to_json()),
+        json_bytes_response(StatusCode::OK, body),
         &view.etag,
     ))
 }
@@ -272,11 +306,42 @@ pub(crate) fn delete(state: &MockState, lname: &str, req: &Request) -> Result<Re
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::PersonView;
 
     fn problems(value: Option<&str>, is_key: bool) -> Vec<String> {
         let mut details = Vec::new();
         check_name("n", value, is_key, &mut details);
         details.into_iter().map(|d| d.message).collect()
+    }
+
+    #[test]
+    fn list_body_matches_value_body() {
+        let at = chrono::Utc::now();
+        let page = [
+            PersonView {
+                fname: "Doug".into(),
+                lname: "Farrell".into(),
+                timestamp: at,
+                etag: String::new(),
+            },
+            PersonView {
+                fname: "Zoë \"Q\"".into(),
+                lname: "Lévi-Strauss".into(),
+                timestamp: at,
+                etag: String::new(),
+            },
+        ];
+        let meta =
+            serde_json::json!({"total": 2, "count": 2, "links": {"next": "http://h/x?a=1&b=2"}});
+        for count in 0..=page.len() {
+            let direct: Vec<PersonJson> = page[..count].iter().map(PersonView::json).collect();
+            let data: Vec<Value> = page[..count].iter().map(|p| p.to_json()).collect();
+            let value = serde_json::json!({ "data": data, "meta": { "pagination": meta } });
+            assert_eq!(
+                String::from_utf8(list_body(&direct, &meta)).unwrap(),
+                serde_json::to_string(&value).unwrap()
+            );
+        }
     }
 
     #[test]

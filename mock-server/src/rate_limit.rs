@@ -5,7 +5,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::response::Response;
-use http::HeaderValue;
+use http::{HeaderName, HeaderValue};
 
 use crate::sync::lock;
 
@@ -15,6 +15,10 @@ struct Window {
     reset_unix: u64,
     count: u32,
 }
+
+const LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
+const REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
+const RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
 
 /// The state of one key's window after a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,9 +35,9 @@ impl RateStatus {
     /// Adds `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`.
     pub(crate) fn apply(&self, response: &mut Response) {
         let headers = response.headers_mut();
-        headers.insert("x-ratelimit-limit", HeaderValue::from(self.limit));
-        headers.insert("x-ratelimit-remaining", HeaderValue::from(self.remaining));
-        headers.insert("x-ratelimit-reset", HeaderValue::from(self.reset_unix));
+        headers.insert(LIMIT, HeaderValue::from(self.limit));
+        headers.insert(REMAINING, HeaderValue::from(self.remaining));
+        headers.insert(RESET, HeaderValue::from(self.reset_unix));
     }
 }
 
@@ -92,9 +96,11 @@ impl RateLimiter {
             let span = self.window;
             windows.retain(|_, w| now.duration_since(w.started) < span);
         }
-        let window = windows
-            .entry(key.to_string())
-            .or_insert_with(|| self.fresh(now));
+        // A known key is looked up without allocating a copy of it.
+        if !windows.contains_key(key) {
+            windows.insert(key.to_string(), self.fresh(now));
+        }
+        let window = windows.get_mut(key).expect("inserted above");
         if now.duration_since(window.started) >= self.window {
             *window = self.fresh(now);
         }

@@ -83,8 +83,14 @@ impl Route {
     /// Matches a raw (percent-encoded) path.
     pub(crate) fn parse(path: &str) -> Option<Route> {
         if let Some(rest) = path.strip_prefix("/api/v1/") {
-            let segments: Vec<&str> = rest.split('/').collect();
-            let route = match segments.as_slice() {
+            // No route has more than four segments: more match nothing.
+            let mut segments = [""; 4];
+            let mut count = 0;
+            for segment in rest.split('/') {
+                *segments.get_mut(count)? = segment;
+                count += 1;
+            }
+            let route = match &segments[..count] {
                 ["oauth", "token"] => Route::Token,
                 ["openapi.yaml"] => Route::OpenApiYaml,
                 ["openapi.json"] => Route::OpenApiJson,

@@ -15,6 +15,7 @@ use tokio::task::{JoinHandle, JoinSet};
 use tower::Service;
 
 use crate::app::{DropSignal, Peer};
+use crate::body_timeout::IdleTimeoutBody;
 use crate::builder::PeopleMockBuilder;
 use crate::fault::{Fault, FaultId, FaultInfo};
 use crate::journal::{Expect, JournalEntry};
@@ -64,7 +65,13 @@ impl PeopleMock {
         let _ = state.inner.host.set(addr.to_string());
         let (stop, stopped) = watch::channel(false);
         let timeout = config.header_read_timeout;
-        let task = tokio::spawn(accept_loop(listener, state.router(), stopped, timeout));
+        let task = tokio::spawn(accept_loop(
+            listener,
+            state.router(),
+            state.clone(),
+            stopped,
+            timeout,
+        ));
         Ok(Self {
             state,
             addr,
@@ -192,6 +199,7 @@ impl Drop for PeopleMock {
 async fn accept_loop(
     listener: TcpListener,
     router: Router,
+    state: MockState,
     mut stopped: watch::Receiver<bool>,
     header_timeout: Duration,
 ) {
@@ -205,6 +213,7 @@ async fn accept_loop(
                         stream,
                         peer,
                         router.clone(),
+                        state.clone(),
                         stopped.clone(),
                         header_timeout,
                     ));
@@ -226,17 +235,34 @@ async fn serve_connection(
     stream: TcpStream,
     peer: SocketAddr,
     router: Router,
+    state: MockState,
     mut stopped: watch::Receiver<bool>,
     header_timeout: Duration,
 ) {
     let _ = stream.set_nodelay(true);
     let drop_now = Arc::new(Notify::new());
     let signal = DropSignal(drop_now.clone());
+    let body_timeout = state.inner.config.body_read_timeout;
+    let close = drop_now.clone();
     let service = hyper::service::service_fn(move |mut req: http::Request<Incoming>| {
         req.extensions_mut().insert(Peer(peer));
         req.extensions_mut().insert(signal.clone());
+        let req = req.map(|body| {
+            if body_timeout.is_zero() {
+                Body::new(body)
+            } else {
+                Body::new(IdleTimeoutBody::new(body, body_timeout, close.clone()))
+            }
+        });
+        // The `/people…` routes skip the router's matching (see `app::serve_api`).
+        let api = crate::app::is_api_request(&req).then(|| state.clone());
         let mut router = router.clone();
-        async move { router.call(req.map(Body::new)).await }
+        async move {
+            match api {
+                Some(state) => Ok(crate::app::serve_api(state, req).await),
+                None => router.call(req).await,
+            }
+        }
     });
     let mut builder = http1::Builder::new();
     builder.timer(TokioTimer::new());

@@ -206,6 +206,7 @@ impl MockState {
             "generated_people": c.people,
             "journal_capacity": c.journal,
             "header_read_timeout_secs": c.header_read_timeout.as_secs_f64(),
+            "body_read_timeout_secs": c.body_read_timeout.as_secs_f64(),
         })
     }
 }

@@ -7,8 +7,8 @@
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use axum::body::Body;
 use bytes::Bytes;
@@ -116,6 +116,8 @@ pub(crate) struct Person {
     fname: String,
     timestamp: DateTime<Utc>,
     version: u64,
+    /// The ETag of this version, computed on first use.
+    etag: OnceLock<String>,
     photo: Option<Arc<Photo>>,
     attachments: Vec<Arc<Attachment>>,
 }
@@ -132,10 +134,31 @@ pub(crate) struct PersonView {
     pub(crate) fname: String,
     pub(crate) lname: String,
     pub(crate) timestamp: DateTime<Utc>,
+    /// The ETag; empty in the views of a list or a snapshot, which show none.
     pub(crate) etag: String,
 }
 
+/// The JSON form of a person, serialised without building a `Value` (the
+/// members in sorted order, as a `Value` holds them).
+#[derive(Debug, serde::Serialize)]
+pub(crate) struct PersonJson<'a> {
+    fname: &'a str,
+    lname: &'a str,
+    timestamp: TimeText,
+}
+
 impl PersonView {
+    /// The person's JSON form, ready to serialise.
+    pub(crate) fn json(&self) -> PersonJson<'_> {
+        PersonJson {
+            fname: &self.fname,
+            lname: &self.lname,
+            timestamp: TimeText::new(&self.timestamp),
+        }
+    }
+
+    /// The person as a `Value`: the reference the direct serialisations are checked against.
+    #[cfg(test)]
     pub(crate) fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
             "fname": self.fname,
@@ -168,13 +191,101 @@ pub(crate) struct ListQuery {
 #[derive(Debug, Default)]
 pub(crate) struct Store {
     people: RwLock<BTreeMap<String, Slot>>,
+    /// How many slots of `people` are live; changed only under its write lock.
+    live: AtomicUsize,
     versions: AtomicU64,
     attachment_ids: AtomicU64,
 }
 
+/// `bytes` in lower-case hex between double quotes.
+fn quoted_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(bytes.len() * 2 + 2);
+    text.push('"');
+    for byte in bytes {
+        text.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        text.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
+    text.push('"');
+    text
+}
+
 /// RFC 3339 UTC with microseconds and a `Z`.
 pub(crate) fn format_time(time: &DateTime<Utc>) -> String {
-    time.to_rfc3339_opts(SecondsFormat::Micros, true)
+    TimeText::new(time).as_str().to_string()
+}
+
+/// A time as [`format_time`] writes it, without a heap allocation in the usual
+/// case (a four-digit year, no leap second), where it is written digit by
+/// digit; chrono writes the others.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum TimeText {
+    Usual([u8; 27]),
+    Other(String),
+}
+
+impl PersonJson<'_> {
+    /// Appends the person's JSON text: the bytes serde_json writes for it.
+    pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"fname\":");
+        write_json_str(out, self.fname);
+        out.extend_from_slice(b",\"lname\":");
+        write_json_str(out, self.lname);
+        out.extend_from_slice(b",\"timestamp\":");
+        write_json_str(out, self.timestamp.as_str());
+        out.push(b'}');
+    }
+}
+
+/// Appends `text` as a JSON string, escaped as serde_json escapes it.
+fn write_json_str(out: &mut Vec<u8>, text: &str) {
+    // Writing to a `Vec` cannot fail.
+    let _ = serde_json::to_writer(&mut *out, text);
+}
+
+impl TimeText {
+    pub(crate) fn new(time: &DateTime<Utc>) -> Self {
+        use chrono::{Datelike, Timelike};
+        let naive = time.naive_utc();
+        let (date, clock) = (naive.date(), naive.time());
+        let nanos = clock.nanosecond();
+        match u32::try_from(date.year()) {
+            Ok(year @ 0..=9999) if nanos < 1_000_000_000 => {
+                let mut text = *b"0000-00-00T00:00:00.000000Z";
+                put_digits(&mut text[0..4], year);
+                put_digits(&mut text[5..7], date.month());
+                put_digits(&mut text[8..10], date.day());
+                put_digits(&mut text[11..13], clock.hour());
+                put_digits(&mut text[14..16], clock.minute());
+                put_digits(&mut text[17..19], clock.second());
+                put_digits(&mut text[20..26], nanos / 1_000);
+                TimeText::Usual(text)
+            }
+            _ => TimeText::Other(time.to_rfc3339_opts(SecondsFormat::Micros, true)),
+        }
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            // Only ASCII digits and separators are ever written there.
+            TimeText::Usual(text) => std::str::from_utf8(text).unwrap_or_default(),
+            TimeText::Other(text) => text,
+        }
+    }
+}
+
+impl serde::Serialize for TimeText {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Writes the last `digits.len()` decimal digits of `value` into `digits`.
+fn put_digits(digits: &mut [u8], mut value: u32) {
+    for digit in digits.iter_mut().rev() {
+        *digit = b'0' + (value % 10) as u8;
+        value /= 10;
+    }
 }
 
 fn lookup_error(slot: Option<&Slot>, lname: &str) -> ApiError {
@@ -203,13 +314,17 @@ impl Store {
     }
 
     fn etag(&self, lname: &str, person: &Person) -> String {
-        let mut hasher = Sha256::new();
-        hasher.update(person.version.to_le_bytes());
-        hasher.update(lname.as_bytes());
-        hasher.update([0]);
-        hasher.update(person.fname.as_bytes());
-        let digest = hex::encode(hasher.finalize());
-        format!("\"{}\"", &digest[..32])
+        person
+            .etag
+            .get_or_init(|| {
+                let mut hasher = Sha256::new();
+                hasher.update(person.version.to_le_bytes());
+                hasher.update(lname.as_bytes());
+                hasher.update([0]);
+                hasher.update(person.fname.as_bytes());
+                quoted_hex(&hasher.finalize()[..16])
+            })
+            .clone()
     }
 
     fn view(&self, lname: &str, person: &Person) -> PersonView {
@@ -221,11 +336,22 @@ impl Store {
         }
     }
 
+    /// A view without the ETag, for lists (no hashing, and no ETag cached).
+    fn listed(&self, lname: &str, person: &Person) -> PersonView {
+        PersonView {
+            fname: person.fname.clone(),
+            lname: lname.to_string(),
+            timestamp: person.timestamp,
+            etag: String::new(),
+        }
+    }
+
     fn new_person(&self, fname: &str, timestamp: DateTime<Utc>) -> Box<Person> {
         Box::new(Person {
             fname: fname.to_string(),
             timestamp,
             version: self.next_version(),
+            etag: OnceLock::new(),
             photo: None,
             attachments: Vec::new(),
         })
@@ -249,15 +375,18 @@ impl Store {
             let at = now + chrono::Duration::microseconds((i + SEEDS.len()) as i64);
             map.insert(lname, Slot::Live(self.new_person(fname, at)));
         }
-        *write(&self.people) = map;
+        let live = map.len();
+        let mut people = write(&self.people);
+        *people = map;
+        self.live.store(live, Ordering::Relaxed);
     }
 
-    /// All live people, by lname.
+    /// All live people, by lname (without ETags).
     pub(crate) fn snapshot(&self) -> Vec<PersonView> {
         let map = read(&self.people);
         map.iter()
             .filter_map(|(lname, slot)| match slot {
-                Slot::Live(p) => Some(self.view(lname, p)),
+                Slot::Live(p) => Some(self.listed(lname, p)),
                 Slot::Gone => None,
             })
             .collect()
@@ -272,9 +401,55 @@ impl Store {
         }
     }
 
-    /// A page of people and the number of people matching the filters.
+    /// A page of people (without ETags) and the number of people matching the filters.
+    #[cfg(test)]
     pub(crate) fn list(&self, query: &ListQuery) -> (usize, Vec<PersonView>) {
         let map = read(&self.people);
+        let (total, page) = self.page(&map, query);
+        let page = page.into_iter().map(|(l, p)| self.listed(l, p)).collect();
+        (total, page)
+    }
+
+    /// Calls `f` with the number of people matching the filters and the JSON
+    /// forms of a page of them, read in place (under the read lock, no copies).
+    pub(crate) fn list_with<R>(
+        &self,
+        query: &ListQuery,
+        f: impl FnOnce(usize, Vec<PersonJson<'_>>) -> R,
+    ) -> R {
+        let map = read(&self.people);
+        let (total, page) = self.page(&map, query);
+        let page = page
+            .into_iter()
+            .map(|(lname, p)| PersonJson {
+                fname: &p.fname,
+                lname,
+                timestamp: TimeText::new(&p.timestamp),
+            })
+            .collect();
+        f(total, page)
+    }
+
+    /// The people of a page and the number of people matching the filters.
+    fn page<'m>(
+        &self,
+        map: &'m BTreeMap<String, Slot>,
+        query: &ListQuery,
+    ) -> (usize, Vec<(&'m String, &'m Person)>) {
+        if query.sort == SortBy::Lname && query.fname.is_none() && query.lname.is_none() {
+            // The map is in lname order and the live ones are counted: the page is
+            // read straight off the map, without collecting every person first.
+            let live = map.iter().filter_map(|(lname, slot)| match slot {
+                Slot::Live(p) => Some((lname, p.as_ref())),
+                Slot::Gone => None,
+            });
+            let page = if query.descending {
+                live.rev().skip(query.offset).take(query.limit).collect()
+            } else {
+                live.skip(query.offset).take(query.limit).collect()
+            };
+            return (self.live.load(Ordering::Relaxed), page);
+        }
         let mut matching: Vec<(&String, &Person)> = map
             .iter()
             .filter_map(|(lname, slot)| match slot {
@@ -309,7 +484,6 @@ impl Store {
             .into_iter()
             .skip(query.offset)
             .take(query.limit)
-            .map(|(lname, p)| self.view(lname, p))
             .collect();
         (total, page)
     }
@@ -323,6 +497,7 @@ impl Store {
         let person = self.new_person(fname, Utc::now());
         let view = self.view(lname, &person);
         map.insert(lname.to_string(), Slot::Live(person));
+        self.live.fetch_add(1, Ordering::Relaxed);
         Ok(view)
     }
 
@@ -342,6 +517,7 @@ impl Store {
         if let Some(fname) = fname {
             person.fname = fname.to_string();
             person.version = self.next_version();
+            person.etag = OnceLock::new();
             let now = Utc::now();
             person.timestamp = if now > person.timestamp {
                 now
@@ -360,6 +536,7 @@ impl Store {
             other => return Err(lookup_error(other, lname)),
         }
         map.insert(lname.to_string(), Slot::Gone);
+        self.live.fetch_sub(1, Ordering::Relaxed);
         Ok(())
     }
 
@@ -515,6 +692,107 @@ mod tests {
         assert_eq!(store.get("Nobody").unwrap_err().code, 404_001);
         store.create("Doug", "Farrell").unwrap();
         assert!(store.get("Farrell").is_ok());
+    }
+
+    #[test]
+    fn lname_pages_match_the_general_path() {
+        let store = Store::default();
+        store.seed(40);
+        store.delete("Lovelace7", None).unwrap();
+        store.delete("Farrell", None).unwrap();
+        store.create("Ada", "Aaron").unwrap();
+        store.create("Doug", "Farrell").unwrap();
+        store.delete("Hopper20", None).unwrap();
+        let all: Vec<String> = store.snapshot().into_iter().map(|p| p.lname).collect();
+        assert_eq!(all.len(), 42);
+        for descending in [false, true] {
+            let mut expected = all.clone();
+            if descending {
+                expected.reverse();
+            }
+            for (offset, limit) in [(0, 7), (5, 10), (35, 10), (41, 3), (100, 5)] {
+                let mut q = query(SortBy::Lname, descending);
+                (q.offset, q.limit) = (offset, limit);
+                let (total, page) = store.list(&q);
+                assert_eq!(total, 42);
+                let names: Vec<String> = page.into_iter().map(|p| p.lname).collect();
+                let want: Vec<String> = expected.iter().skip(offset).take(limit).cloned().collect();
+                assert_eq!(names, want, "descending {descending}, offset {offset}");
+            }
+        }
+        store.seed(0);
+        assert_eq!(store.list(&query(SortBy::Lname, false)).0, 3);
+    }
+
+    #[test]
+    fn times_format_as_chrono_does() {
+        use chrono::{TimeZone, Timelike};
+        let mut times = vec![
+            Utc::now(),
+            Utc.with_ymd_and_hms(1, 1, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(999, 12, 31, 23, 59, 59).unwrap(),
+            Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap(),
+            Utc.with_ymd_and_hms(10_000, 1, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(-1, 6, 15, 12, 30, 45).unwrap(),
+            Utc.with_ymd_and_hms(2026, 2, 28, 9, 5, 7).unwrap(),
+        ];
+        let nanos = [
+            0,
+            1,
+            999,
+            1_000,
+            123_456_789,
+            999_999_999,
+            1_000_000_000,
+            1_999_999_999,
+        ];
+        let base = times.clone();
+        for time in base {
+            for n in nanos {
+                if let Some(t) = time.with_nanosecond(n) {
+                    times.push(t);
+                }
+            }
+        }
+        for time in times {
+            assert_eq!(
+                format_time(&time),
+                time.to_rfc3339_opts(SecondsFormat::Micros, true),
+                "{time:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn direct_json_matches_value_json() {
+        let store = Store::default();
+        store.seed(0);
+        store.create("Zoë \"Q\"", "Lévi-Strauss").unwrap();
+        for view in store.snapshot() {
+            let reference = serde_json::to_vec(&view.to_json()).unwrap();
+            assert_eq!(serde_json::to_vec(&view.json()).unwrap(), reference);
+            let mut written = Vec::new();
+            view.json().write_json(&mut written);
+            assert_eq!(written, reference);
+        }
+    }
+
+    #[test]
+    fn etag_is_stable_until_a_change() {
+        let store = Store::default();
+        store.seed(0);
+        let first = store.get("Farrell").unwrap().etag;
+        assert_eq!(first.len(), 34);
+        assert!(first.starts_with('"') && first.ends_with('"'));
+        assert!(
+            first[1..33]
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        );
+        assert_eq!(store.get("Farrell").unwrap().etag, first);
+        let changed = store.update("Farrell", Some("Douglas"), None).unwrap().etag;
+        assert_ne!(changed, first);
+        assert_eq!(store.get("Farrell").unwrap().etag, changed);
     }
 
     #[test]

@@ -50,7 +50,10 @@ const ROUTES: &[(&str, &str, &[&str])] = &[
         &["201", "400", "404", "413", "422"],
     ),
     ("get", "/people/{lname}/attachments", &["200", "404"]),
+    // HEAD wherever GET is offered (RFC 9110 section 9.1), as the server answers it.
+    ("head", "/people/{lname}/attachments", &["200", "404"]),
     ("get", "/people/{lname}/attachments/{id}", &["200", "404"]),
+    ("head", "/people/{lname}/attachments/{id}", &["200", "404"]),
     (
         "delete",
         "/people/{lname}/attachments/{id}",
