@@ -3,8 +3,6 @@
 //! `cargo test -p people-examples --example test_with_mock` runs the tests below;
 //! `cargo run -p people-examples --example test_with_mock` runs `main`.
 
-use std::time::Duration;
-
 use people_mock::PeopleMock;
 use people_sdk::Client;
 
@@ -34,6 +32,8 @@ async fn main() {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use people_mock::Fault;
 
     use super::*;

@@ -69,7 +69,7 @@ async fn debug_output_holds_no_secret() {
 
 #[tokio::test]
 async fn logs_hold_no_token_or_secret() {
-    let (logs, _guard) = LogCapture::install();
+    let logs = LogCapture::install();
     within(async {
         let server = MockServer::start().await;
         let token = |access: &str, expires_in: u64| {

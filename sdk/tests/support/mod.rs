@@ -103,17 +103,28 @@ pub fn noise_file(dir: &std::path::Path, name: &str, len: usize, seed: u64) -> s
 pub struct LogCapture(Arc<Mutex<Vec<u8>>>);
 
 impl LogCapture {
-    /// Installs a subscriber for the current thread (use a current-thread runtime).
-    pub fn install() -> (LogCapture, tracing::subscriber::DefaultGuard) {
-        let capture = LogCapture::default();
-        let writer = capture.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(move || writer.clone())
-            .finish();
-        let guard = tracing::subscriber::set_default(subscriber);
-        (capture, guard)
+    /// Installs, once per test binary, a global subscriber that records everything at TRACE,
+    /// and returns its buffer.
+    ///
+    /// Global rather than per-thread: tracing caches whether a call site is enabled, and with a
+    /// thread-local subscriber a call site first reached by another test's thread (with no
+    /// subscriber) could stay disabled, so the capture would miss spans at random.
+    pub fn install() -> LogCapture {
+        static CAPTURE: std::sync::OnceLock<LogCapture> = std::sync::OnceLock::new();
+        CAPTURE
+            .get_or_init(|| {
+                let capture = LogCapture::default();
+                let writer = capture.clone();
+                let subscriber = tracing_subscriber::fmt()
+                    .with_max_level(tracing::Level::TRACE)
+                    .with_ansi(false)
+                    .with_writer(move || writer.clone())
+                    .finish();
+                tracing::subscriber::set_global_default(subscriber)
+                    .expect("no other global subscriber in this test binary");
+                capture
+            })
+            .clone()
     }
 
     /// What was written.

@@ -1,0 +1,579 @@
+#!/usr/bin/env bash
+# Runs every benchmark of the People API v1 workspace and rewrites BENCHMARKS.md.
+#
+#   bench/run.sh
+#
+# Builds people-mock and people-bench in release, installs wrk (Debian) when it
+# is missing and the peers (Prism, json-server, pinned) into a temporary folder
+# with npm, runs each row (comparisons alternate A B A B in this one run), and
+# writes the figures to BENCHMARKS.md at the repository root. Every server it
+# starts listens on 127.0.0.1 and is stopped on exit, by its recorded PID.
+#
+# Environment (optional):
+#   BENCH_DURATION  seconds of each wrk run (default 10)
+#   BENCH_ROUNDS    A/B rounds of the throughput comparisons (default 3)
+#   BENCH_OUT       where to write the report (default BENCHMARKS.md at the root)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+DURATION=${BENCH_DURATION:-10}
+ROUNDS=${BENCH_ROUNDS:-3}
+OUT=${BENCH_OUT:-$ROOT/BENCHMARKS.md}
+PRISM_VERSION=5.14.2
+JSON_SERVER_VERSION=0.17.4
+WRK_ARGS=(-t2 -c32 "-d${DURATION}s")
+# The mock's settings for load: a rate limit that never trips and no request
+# log (the same for every row that measures throughput).
+LOAD_FLAGS=(--rate-limit 4000000000 --rate-window 3600 --log-format off)
+
+WORK=$(mktemp -d -t people-bench.XXXXXX)
+PIDS=()
+STARTED_AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+SECONDS=0
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+stop_pid() {
+    local pid=$1
+    if kill -0 "$pid" 2>/dev/null; then
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 1 50); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -9 "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    local pid
+    for pid in "${PIDS[@]}"; do
+        stop_pid "$pid"
+    done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- tools -------------------------------------------------------------------
+
+APT_UPDATED=0
+apt_install() {
+    if [ "$(id -u)" -ne 0 ]; then
+        log "missing $*: install it (Debian: apt-get install $*) and run again"
+        exit 1
+    fi
+    if [ "$APT_UPDATED" -eq 0 ]; then
+        apt-get update -qq >&2
+        APT_UPDATED=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+}
+command -v wrk >/dev/null || apt_install wrk
+command -v jq >/dev/null || apt_install jq
+command -v curl >/dev/null || apt_install curl
+command -v npm >/dev/null || apt_install nodejs npm
+
+# --- build -------------------------------------------------------------------
+
+log "building people-mock and people-bench (release)"
+cargo build --release --locked -p people-mock --bin people-mock >&2
+TARGET_DIR=$(cargo metadata --format-version 1 --no-deps | jq -r .target_directory)
+mkdir -p "$WORK/bin"
+# The mock is built on its own (its own feature set), as `cargo build -p people-mock` gives it.
+cp "$TARGET_DIR/release/people-mock" "$WORK/bin/people-mock"
+cargo build --release --locked -p people-bench --bin people-bench >&2
+cp "$TARGET_DIR/release/people-bench" "$WORK/bin/people-bench"
+MOCK=$WORK/bin/people-mock
+BENCH=$WORK/bin/people-bench
+
+# --- peers -------------------------------------------------------------------
+
+PEERS_OK=1
+log "installing @stoplight/prism-cli@$PRISM_VERSION and json-server@$JSON_SERVER_VERSION with npm"
+if ! npm install --prefix "$WORK/node" --no-audit --no-fund --no-save --loglevel=error \
+    "@stoplight/prism-cli@$PRISM_VERSION" "json-server@$JSON_SERVER_VERSION" >"$WORK/npm.log" 2>&1; then
+    log "npm install failed; row 2 is skipped (see the log below)"
+    tail -20 "$WORK/npm.log" >&2 || true
+    PEERS_OK=0
+fi
+
+# --- helpers -----------------------------------------------------------------
+
+# A port below the kernel's ephemeral range (so no client socket holds it) that nothing listens on.
+free_port() {
+    local port low
+    low=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+    for _ in $(seq 1 200); do
+        port=$((10000 + RANDOM % (low - 10000)))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return
+        fi
+    done
+    log "no free port found"
+    exit 1
+}
+
+# wait_http URL [PID]: until something answers on URL (any status), at most 60 s;
+# fails at once when process PID has exited.
+wait_http() {
+    for _ in $(seq 1 600); do
+        if [ "$(curl -s -o /dev/null -w '%{http_code}' "$1" || true)" != "000" ]; then
+            return 0
+        fi
+        if [ -n "${2:-}" ] && ! kill -0 "$2" 2>/dev/null; then
+            return 1
+        fi
+        sleep 0.1
+    done
+    log "nothing answers on $1"
+    return 1
+}
+
+# start NAME CMD...: runs CMD in the background (its output in $WORK/NAME.*) and records its PID in LAST_PID.
+start() {
+    local name=$1
+    shift
+    "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+    LAST_PID=$!
+    PIDS+=("$LAST_PID")
+}
+
+# start_mock NAME ARGS...: a people-mock on a free port; sets MOCK_URL (origin) and MOCK_PID.
+start_mock() {
+    local name=$1 port
+    shift
+    for _ in 1 2 3 4 5; do
+        port=$(free_port)
+        start "$name" "$MOCK" --addr "127.0.0.1:$port" "$@"
+        MOCK_PID=$LAST_PID
+        MOCK_URL="http://127.0.0.1:$port"
+        if wait_http "$MOCK_URL/__mock/" "$MOCK_PID"; then
+            return 0
+        fi
+        log "people-mock ($name) did not start: $(tail -3 "$WORK/$name.err" | tr '\n' ' ')"
+        stop_pid "$MOCK_PID"
+    done
+    exit 1
+}
+
+token() {
+    curl -sf -u demo-client:demo-secret -d grant_type=client_credentials \
+        "$1/api/v1/oauth/token" | jq -r .access_token
+}
+
+status_kib() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
+
+PROBLEMS=()
+# wrk_run LABEL URL TOKEN [DURATION]: one wrk run (output kept); sets RPS and REQUESTS.
+WRK_N=0
+wrk_run() {
+    local label=$1 url=$2 tok=$3 duration=${4:-$DURATION} file
+    WRK_N=$((WRK_N + 1))
+    file="$WORK/wrk-$WRK_N-$label.txt"
+    wrk -t2 -c32 "-d${duration}s" -H "Authorization: Bearer $tok" "$url" >"$file" 2>&1 || true
+    if grep -q "Non-2xx" "$file"; then
+        PROBLEMS+=("$label: $(grep Non-2xx "$file" | xargs)")
+    fi
+    if grep -q "Socket errors" "$file"; then
+        PROBLEMS+=("$label: $(grep 'Socket errors' "$file" | xargs)")
+    fi
+    RPS=$(awk '/^Requests\/sec/ {print $2; found=1} END {if (!found) print 0}' "$file")
+    REQUESTS=$(awk '/requests in/ {print $1; found=1} END {if (!found) print 0}' "$file")
+}
+
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR == 0) print 0; else if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b == 0) print "n/a"; else printf "%.2f", a/b}'; }
+fmt0() { awk -v a="$1" 'BEGIN {printf "%.0f", a}'; }
+fmt2() { awk -v a="$1" 'BEGIN {printf "%.2f", a}'; }
+mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k/1024}'; }
+# met VALUE OP LIMIT: "met" or "NOT met".
+met() { awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {ok = (op == ">=") ? (a >= b) : (a <= b); print (ok ? "met" : "**NOT met**")}'; }
+join() { printf '%s / ' "$@" | sed 's| / $||'; }
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+OTHERS=$(ps -eo pid=,comm= | awk '$2 ~ /^(cargo|rustc)$/' | wc -l)
+if awk -v l="${LOAD_BEFORE%% *}" 'BEGIN {exit !(l > 1.0)}'; then
+    log "warning: load average $LOAD_BEFORE; figures may be disturbed"
+fi
+
+# --- rows 1 and 3: the mock against the limit ----------------------------------------
+
+log "rows 1 and 3: people-mock against the bare axum limit"
+start_mock row1 "${LOAD_FLAGS[@]}"
+M1_URL=$MOCK_URL
+start_mock row3 --people 9997 "${LOAD_FLAGS[@]}"
+M3_URL=$MOCK_URL
+LIMIT_PORT=$(free_port)
+start limit "$BENCH" limit --addr "127.0.0.1:$LIMIT_PORT" \
+    --fetch "$M1_URL/api/v1/people/Farrell" --fetch "$M3_URL/api/v1/people?per_page=20"
+L_URL="http://127.0.0.1:$LIMIT_PORT"
+wait_http "$L_URL/api/v1/people/Farrell" "$LAST_PID" || { cat "$WORK/limit.err" >&2; exit 1; }
+T1=$(token "$M1_URL")
+T3=$(token "$M3_URL")
+ONE_PATH=/api/v1/people/Farrell
+PAGE_PATH='/api/v1/people?per_page=20'
+# Warm-up, not counted.
+wrk_run warmup "$M1_URL$ONE_PATH" "$T1" 2
+wrk_run warmup "$L_URL$ONE_PATH" "$T1" 2
+wrk_run warmup "$M3_URL$PAGE_PATH" "$T3" 2
+wrk_run warmup "$L_URL$PAGE_PATH" "$T3" 2
+R1_MOCK=() R1_LIMIT=() R3_MOCK=() R3_LIMIT=()
+for round in $(seq 1 "$ROUNDS"); do
+    wrk_run row1-mock "$M1_URL$ONE_PATH" "$T1"
+    R1_MOCK+=("$RPS")
+    wrk_run row1-limit "$L_URL$ONE_PATH" "$T1"
+    R1_LIMIT+=("$RPS")
+    log "row 1 round $round: mock ${R1_MOCK[-1]} req/s, limit ${R1_LIMIT[-1]} req/s"
+done
+for round in $(seq 1 "$ROUNDS"); do
+    wrk_run row3-mock "$M3_URL$PAGE_PATH" "$T3"
+    R3_MOCK+=("$RPS")
+    wrk_run row3-limit "$L_URL$PAGE_PATH" "$T3"
+    R3_LIMIT+=("$RPS")
+    log "row 3 round $round: mock ${R3_MOCK[-1]} req/s, limit ${R3_LIMIT[-1]} req/s"
+done
+R1_MOCK_MED=$(median "${R1_MOCK[@]}")
+R1_LIMIT_MED=$(median "${R1_LIMIT[@]}")
+R1_RATIO=$(ratio "$R1_MOCK_MED" "$R1_LIMIT_MED")
+R3_MOCK_MED=$(median "${R3_MOCK[@]}")
+R3_LIMIT_MED=$(median "${R3_LIMIT[@]}")
+R3_RATIO=$(ratio "$R3_MOCK_MED" "$R3_LIMIT_MED")
+
+# The same request to a mock with its default request log (written to /dev/null).
+start_mock row1-log --rate-limit 4000000000 --rate-window 3600
+M1L_URL=$MOCK_URL
+M1L_PID=$MOCK_PID
+T1L=$(token "$M1L_URL")
+wrk_run warmup "$M1L_URL$ONE_PATH" "$T1L" 2
+wrk_run row1-logged "$M1L_URL$ONE_PATH" "$T1L"
+R1_LOG=$RPS
+wrk_run row1-limit "$L_URL$ONE_PATH" "$T1"
+R1_LOG_LIMIT=$RPS
+R1_LOG_RATIO=$(ratio "$R1_LOG" "$R1_LOG_LIMIT")
+stop_pid "$M1L_PID"
+
+# --- row 2: the mock against Prism and json-server ------------------------------------
+
+R2_DONE=0
+if [ "$PEERS_OK" -eq 1 ]; then
+    log "row 2: people-mock against Prism and json-server"
+    PRISM_PORT=$(free_port)
+    start prism "$WORK/node/node_modules/.bin/prism" mock -h 127.0.0.1 -p "$PRISM_PORT" "$ROOT/spec/people.yaml"
+    PRISM_PID=$LAST_PID
+    mkdir -p "$WORK/json-server"
+    cat >"$WORK/json-server/db.json" <<'EOF'
+{
+  "people": [
+    {"fname": "Doug", "lname": "Farrell", "timestamp": "2026-01-01T00:00:00.000000Z"},
+    {"fname": "Kent", "lname": "Brockman", "timestamp": "2026-01-01T00:00:00.000001Z"},
+    {"fname": "Bunny", "lname": "Easter", "timestamp": "2026-01-01T00:00:00.000002Z"}
+  ]
+}
+EOF
+    echo '{"/api/v1/*": "/$1"}' >"$WORK/json-server/routes.json"
+    JS_PORT=$(free_port)
+    start json-server "$WORK/node/node_modules/.bin/json-server" "$WORK/json-server/db.json" \
+        --host 127.0.0.1 --port "$JS_PORT" --id lname --routes "$WORK/json-server/routes.json" --quiet
+    JS_PID=$LAST_PID
+    # Prism serves the spec's paths without the server's /api/v1 prefix.
+    P_URL="http://127.0.0.1:$PRISM_PORT/people/Farrell"
+    J_URL="http://127.0.0.1:$JS_PORT/api/v1/people/Farrell"
+    if wait_http "$P_URL" "$PRISM_PID" && wait_http "$J_URL" "$JS_PID" &&
+        [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $T1" "$P_URL")" = 200 ] &&
+        [ "$(curl -s -o /dev/null -w '%{http_code}' "$J_URL")" = 200 ]; then
+        wrk_run warmup "$P_URL" "$T1" 2
+        wrk_run warmup "$J_URL" "$T1" 2
+        R2_MOCK=() R2_PRISM=() R2_JS=()
+        for round in 1 2; do
+            wrk_run row2-mock "$M1_URL$ONE_PATH" "$T1"
+            R2_MOCK+=("$RPS")
+            wrk_run row2-prism "$P_URL" "$T1"
+            R2_PRISM+=("$RPS")
+            wrk_run row2-json-server "$J_URL" "$T1"
+            R2_JS+=("$RPS")
+            log "row 2 round $round: mock ${R2_MOCK[-1]}, Prism ${R2_PRISM[-1]}, json-server ${R2_JS[-1]} req/s"
+        done
+        R2_MOCK_MED=$(median "${R2_MOCK[@]}")
+        R2_PRISM_MED=$(median "${R2_PRISM[@]}")
+        R2_JS_MED=$(median "${R2_JS[@]}")
+        R2_PRISM_RATIO=$(ratio "$R2_MOCK_MED" "$R2_PRISM_MED")
+        R2_JS_RATIO=$(ratio "$R2_MOCK_MED" "$R2_JS_MED")
+        R2_DONE=1
+    else
+        log "a peer does not answer 200 on its route; row 2 is skipped"
+    fi
+    stop_pid "$PRISM_PID"
+    stop_pid "$JS_PID"
+fi
+
+# --- rows 4, 5 and 6: in process ------------------------------------------------------
+
+log "row 4: start to first answer, 500 starts"
+R4=$("$BENCH" startup --samples 500)
+log "row 5: SDK get against reqwest + serde_json"
+R5=$("$BENCH" sdk-get --calls 10000 --rounds 5)
+log "row 6: streaming 10,000 people with a 5 ms delay"
+R6=$("$BENCH" stream --people 9997 --per-page 100 --delay-ms 5 --read-ahead 4 --rounds 3)
+
+log "criterion cross-check of rows 4 and 5"
+CRITERION_OK=1
+if cargo bench --locked -p people-bench --bench in_process -- \
+    --warm-up-time 1 --measurement-time 3 --noplot >"$WORK/criterion.txt" 2>&1; then
+    crit() { jq -r '.median.point_estimate' "$TARGET_DIR/criterion/$1/new/estimates.json" 2>/dev/null || echo 0; }
+    C_START_US=$(awk -v ns="$(crit startup/start_to_first_request)" 'BEGIN {printf "%.1f", ns/1000}')
+    C_SDK_US=$(awk -v ns="$(crit get/sdk)" 'BEGIN {printf "%.1f", ns/1000}')
+    C_RAW_US=$(awk -v ns="$(crit get/raw_reqwest)" 'BEGIN {printf "%.1f", ns/1000}')
+    C_RATIO=$(ratio "$C_SDK_US" "$C_RAW_US")
+else
+    CRITERION_OK=0
+    tail -20 "$WORK/criterion.txt" >&2 || true
+fi
+
+# --- row 7: uploads of 256 MiB from disk ----------------------------------------------
+
+log "row 7: 256 MiB uploads"
+UPLOAD_FILE=$WORK/upload.png
+"$BENCH" make-file --path "$UPLOAD_FILE" --mib 256
+FILE_KIB=$(($(stat -c %s "$UPLOAD_FILE") / 1024))
+R7=()
+for kind in photo attachment; do
+    start_mock "row7-$kind" --photo-limit 300000000 --attachment-limit 300000000 \
+        --attachment-request-limit 300000000 --log-format off
+    idle=$(status_kib "$MOCK_PID" VmRSS)
+    result=$("$BENCH" upload --base-url "$MOCK_URL/api/v1/" --kind "$kind" --file "$UPLOAD_FILE")
+    mock_hwm=$(status_kib "$MOCK_PID" VmHWM)
+    stop_pid "$MOCK_PID"
+    R7+=("$kind $(jq -r '[.mb_per_s, .client_vmhwm_kib, .secs] | @tsv' <<<"$result") $idle $mock_hwm")
+done
+
+# --- row 8: memory with 100,000 people ------------------------------------------------
+
+log "row 8: RSS with 100,000 people, then after 1,000,000 requests (journal off)"
+start_mock row8 --people 99997 --journal 0 "${LOAD_FLAGS[@]}"
+M8_PID=$MOCK_PID
+sleep 1
+R8_START=$(status_kib "$M8_PID" VmRSS)
+T8=$(token "$MOCK_URL")
+R8_DONE=0
+R8_FIRST_CHUNK=""
+while [ "$R8_DONE" -lt 1000000 ]; do
+    wrk_run row8 "$MOCK_URL$ONE_PATH" "$T8" 5
+    if [ "$REQUESTS" -eq 0 ]; then
+        PROBLEMS+=("row8: wrk completed no request")
+        break
+    fi
+    R8_DONE=$((R8_DONE + REQUESTS))
+    [ -n "$R8_FIRST_CHUNK" ] || R8_FIRST_CHUNK=$(status_kib "$M8_PID" VmRSS)
+done
+R8_END=$(status_kib "$M8_PID" VmRSS)
+R8_HWM=$(status_kib "$M8_PID" VmHWM)
+stop_pid "$M8_PID"
+R8_GROWTH=$(awk -v a="$R8_START" -v b="$R8_END" 'BEGIN {printf "%.1f", (b - a) * 100 / a}')
+R8_GROWTH_WARM=$(awk -v a="$R8_FIRST_CHUNK" -v b="$R8_END" 'BEGIN {printf "%.1f", (b - a) * 100 / a}')
+
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# --- the report -----------------------------------------------------------------------
+
+log "writing $OUT"
+j() { jq -r "$2" <<<"$1"; }
+R4_MED_MS=$(fmt2 "$(j "$R4" '.median_ms')")
+R4_P90_MS=$(fmt2 "$(j "$R4" '.p90_ms')")
+R5_SDK=$(fmt2 "$(j "$R5" '.sdk_median_us')")
+R5_RAW=$(fmt2 "$(j "$R5" '.raw_median_us')")
+R5_RATIO=$(fmt2 "$(j "$R5" '.ratio')")
+R6_AHEAD=$(fmt0 "$(j "$R6" '.read_ahead_median_ms')")
+R6_SINGLE=$(fmt0 "$(j "$R6" '.single_median_ms')")
+R6_SPEEDUP=$(fmt2 "$(j "$R6" '.speedup')")
+
+read -r _ P_MBS P_CLIENT P_SECS P_IDLE P_MOCK <<<"${R7[0]}"
+read -r _ A_MBS A_CLIENT A_SECS A_IDLE A_MOCK <<<"${R7[1]}"
+MOCK_LIMIT_KIB=$((FILE_KIB + 32 * 1024))
+
+CPU=$(lscpu | awk -F: '/^Model name/ {gsub(/^ +/, "", $2); print $2; exit}')
+MEM=$(free -h | awk '/^Mem:/ {print $2}')
+
+{
+    echo "# Benchmarks"
+    echo
+    echo "Generated by \`bench/run.sh\` on $STARTED_AT in ${SECONDS} s. Every figure below comes from"
+    echo "this one run; comparisons alternate A B A B and report medians. Reproduce with \`bench/run.sh\`"
+    echo "(\`BENCH_DURATION\` and \`BENCH_ROUNDS\` change the wrk duration and the rounds)."
+    echo
+    echo "## Machine"
+    echo
+    echo "| | |"
+    echo "|---|---|"
+    echo "| CPUs (\`nproc\`) | $(nproc) |"
+    echo "| CPU (\`lscpu\`) | $CPU |"
+    echo "| memory (\`free -h\`) | $MEM |"
+    echo "| kernel | $(uname -sr) |"
+    echo "| toolchain | $(rustc --version) |"
+    echo "| load generator | $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2) |"
+    echo "| Node | $(node --version 2>/dev/null || echo none) |"
+    echo "| load average before / after | $LOAD_BEFORE / $LOAD_AFTER |"
+    echo "| cargo or rustc processes of others at start | $OTHERS |"
+    echo
+    echo "wrk and the servers share the machine's CPUs; every server runs with its defaults"
+    echo "(tokio's multi-threaded runtime, one worker per CPU)."
+    echo
+    echo "## Summary"
+    echo
+    echo "| # | what | result | target | |"
+    echo "|---|---|---|---|---|"
+    echo "| 1 | \`GET /api/v1/people/Farrell\`, mock vs bare axum | $(fmt0 "$R1_MOCK_MED") vs $(fmt0 "$R1_LIMIT_MED") req/s = **${R1_RATIO}×** | ≥ 0.7× | $(met "$R1_RATIO" ">=" 0.7) |"
+    if [ "$R2_DONE" -eq 1 ]; then
+        echo "| 2 | same request, mock vs Prism $PRISM_VERSION / json-server $JSON_SERVER_VERSION | $(fmt0 "$R2_MOCK_MED") vs $(fmt0 "$R2_PRISM_MED") / $(fmt0 "$R2_JS_MED") req/s = **${R2_PRISM_RATIO}×** / **${R2_JS_RATIO}×** | ≥ 20× each | $(met "$(awk -v a="$R2_PRISM_RATIO" -v b="$R2_JS_RATIO" 'BEGIN {print (a < b ? a : b)}')" ">=" 20) |"
+    else
+        echo "| 2 | same request, mock vs Prism / json-server | not run (the peers could not be installed or did not answer) | ≥ 20× each | not measured |"
+    fi
+    echo "| 3 | \`GET /api/v1/people?per_page=20\` of 10,000, mock vs bare axum | $(fmt0 "$R3_MOCK_MED") vs $(fmt0 "$R3_LIMIT_MED") req/s = **${R3_RATIO}×** | ≥ 0.5× | $(met "$R3_RATIO" ">=" 0.5) |"
+    echo "| 4 | \`PeopleMock::start()\` to first answer, median of 500 | **$R4_MED_MS ms** (p90 $R4_P90_MS ms) | ≤ 2 ms | $(met "$R4_MED_MS" "<=" 2) |"
+    echo "| 5 | SDK \`get\` vs reqwest + serde_json, 10,000 calls | $R5_SDK vs $R5_RAW µs/call = **${R5_RATIO}×** | ≤ 1.10× | $(met "$R5_RATIO" "<=" 1.10) |"
+    echo "| 6 | stream 10,000 people, \`per_page=100\`, 5 ms delay: read-ahead 4 vs 1 | $R6_AHEAD vs $R6_SINGLE ms = **${R6_SPEEDUP}× faster** | ≥ 3× | $(met "$R6_SPEEDUP" ">=" 3) |"
+    echo "| 7a | photo upload, 256 MiB from disk | client peak **$(mib "$P_CLIENT") MiB**, mock peak **$(mib "$P_MOCK") MiB**, $(fmt0 "$P_MBS") MB/s | client ≤ 32 MiB; mock ≤ $(mib "$MOCK_LIMIT_KIB") MiB | $(met "$P_CLIENT" "<=" 32768), $(met "$P_MOCK" "<=" "$MOCK_LIMIT_KIB") |"
+    echo "| 7b | attachment upload, 256 MiB from disk | client peak **$(mib "$A_CLIENT") MiB**, mock peak **$(mib "$A_MOCK") MiB**, $(fmt0 "$A_MBS") MB/s | client ≤ 32 MiB; mock ≤ $(mib "$MOCK_LIMIT_KIB") MiB | $(met "$A_CLIENT" "<=" 32768), $(met "$A_MOCK" "<=" "$MOCK_LIMIT_KIB") |"
+    echo "| 8 | mock RSS holding 100,000 people; after $R8_DONE requests, journal off | **$(mib "$R8_START") MiB**; **$(mib "$R8_END") MiB** (growth **${R8_GROWTH}%**) | ≤ 64 MiB; growth ≤ 10% | $(met "$R8_START" "<=" 65536), $(met "$R8_GROWTH" "<=" 10) |"
+    echo
+    if [ "${#PROBLEMS[@]}" -gt 0 ]; then
+        echo "Warnings from wrk (a run with errors or non-2xx answers is not a valid figure):"
+        echo
+        printf -- '- %s\n' "${PROBLEMS[@]}"
+        echo
+    fi
+    echo "## Rows in detail"
+    echo
+    echo "Mock settings for throughput (rows 1, 2, 3 and 8): \`people-mock ${LOAD_FLAGS[*]}\`: the"
+    echo "rate limit raised so that no request is refused, the request log off; the journal keeps"
+    echo "its default (1000 entries) except in row 8. The limit is \`people-bench limit\`: a bare"
+    echo "axum handler (\`axum::serve\`, no authentication, no state) answering the exact status,"
+    echo "headers and body the mock answered to the same URL, fetched once at its start."
+    echo
+    echo "### 1. One person, mock vs the limit"
+    echo
+    echo '```'
+    echo "people-mock --addr 127.0.0.1:PORT ${LOAD_FLAGS[*]}"
+    echo "people-bench limit --addr 127.0.0.1:PORT --fetch http://127.0.0.1:MOCK/api/v1/people/Farrell ..."
+    echo "wrk ${WRK_ARGS[*]} -H 'Authorization: Bearer TOKEN' http://127.0.0.1:PORT/api/v1/people/Farrell"
+    echo '```'
+    echo
+    echo "- mock, req/s by round: $(join "${R1_MOCK[@]}"); median $(fmt0 "$R1_MOCK_MED")"
+    echo "- limit, req/s by round: $(join "${R1_LIMIT[@]}"); median $(fmt0 "$R1_LIMIT_MED")"
+    echo "- ratio of the medians: ${R1_RATIO}×"
+    echo "- for information, one more pair with the mock's default request log on (\`--log-format"
+    echo "  text\`, written to /dev/null): $(fmt0 "$R1_LOG") vs $(fmt0 "$R1_LOG_LIMIT") req/s = ${R1_LOG_RATIO}×"
+    echo
+    echo "### 2. One person, mock vs the peers"
+    echo
+    if [ "$R2_DONE" -eq 1 ]; then
+        echo '```'
+        echo "npm install @stoplight/prism-cli@$PRISM_VERSION json-server@$JSON_SERVER_VERSION   # into a temporary folder"
+        echo "prism mock -h 127.0.0.1 -p PORT spec/people.yaml            # GET /people/Farrell (Prism drops the /api/v1 server path)"
+        echo "json-server db.json --host 127.0.0.1 --port PORT --id lname --routes routes.json --quiet"
+        echo "                                                           # the three seed people; routes.json: {\"/api/v1/*\": \"/\$1\"}"
+        echo "wrk ${WRK_ARGS[*]} -H 'Authorization: Bearer TOKEN' URL"
+        echo '```'
+        echo
+        echo "- mock, req/s by round: $(join "${R2_MOCK[@]}"); median $(fmt0 "$R2_MOCK_MED")"
+        echo "- Prism, req/s by round: $(join "${R2_PRISM[@]}"); median $(fmt0 "$R2_PRISM_MED"); ratio ${R2_PRISM_RATIO}×"
+        echo "- json-server, req/s by round: $(join "${R2_JS[@]}"); median $(fmt0 "$R2_JS_MED"); ratio ${R2_JS_RATIO}×"
+    else
+        echo "Not run in this run: the peers could not be installed from npm or did not answer."
+    fi
+    echo
+    echo "### 3. A page of 20 out of 10,000, mock vs the limit"
+    echo
+    echo '```'
+    echo "people-mock --addr 127.0.0.1:PORT --people 9997 ${LOAD_FLAGS[*]}   # 3 seeds + 9,997 = 10,000"
+    echo "wrk ${WRK_ARGS[*]} -H 'Authorization: Bearer TOKEN' 'http://127.0.0.1:PORT/api/v1/people?per_page=20'"
+    echo '```'
+    echo
+    echo "- mock, req/s by round: $(join "${R3_MOCK[@]}"); median $(fmt0 "$R3_MOCK_MED")"
+    echo "- limit, req/s by round: $(join "${R3_LIMIT[@]}"); median $(fmt0 "$R3_LIMIT_MED")"
+    echo "- ratio of the medians: ${R3_RATIO}×"
+    echo
+    echo "### 4. Start-up"
+    echo
+    echo '```'
+    echo "people-bench startup --samples 500"
+    echo '```'
+    echo
+    echo "From \`PeopleMock::start().await\` (every default) to the end of the first \`200\` answer to"
+    echo "\`GET /__mock/\` over a new connection, on a current-thread runtime; 20 unmeasured starts"
+    echo "first. Median $R4_MED_MS ms, p10 $(fmt2 "$(j "$R4" '.p10_ms')") ms, p90 $R4_P90_MS ms, max $(fmt2 "$(j "$R4" '.max_ms')") ms."
+    if [ "$CRITERION_OK" -eq 1 ]; then
+        echo "Criterion (\`cargo bench -p people-bench --bench in_process\`, \`startup/start_to_first_request\`): median ${C_START_US} µs."
+    fi
+    echo
+    echo "### 5. SDK overhead"
+    echo
+    echo '```'
+    echo "people-bench sdk-get --calls 10000 --rounds 5"
+    echo '```'
+    echo
+    echo "One in-process mock (rate limit raised), one process: \`client.people().get(\"Farrell\")\`"
+    echo "against \`reqwest\` GET with the bearer token, a status check, the \`ETag\` and"
+    echo "\`serde_json::from_slice\` into a struct; 10,000 sequential calls per side and round, rounds"
+    echo "alternating SDK, raw."
+    echo
+    echo "- SDK, µs/call by round: $(j "$R5" '[.sdk_us[] | . * 100 | round / 100] | join(" / ")'); median $R5_SDK"
+    echo "- raw, µs/call by round: $(j "$R5" '[.raw_us[] | . * 100 | round / 100] | join(" / ")'); median $R5_RAW"
+    echo "- ratio of the medians: ${R5_RATIO}×"
+    if [ "$CRITERION_OK" -eq 1 ]; then
+        echo "- criterion (\`get/sdk\`, \`get/raw_reqwest\`): $C_SDK_US vs $C_RAW_US µs/call = ${C_RATIO}×"
+    fi
+    echo
+    echo "### 6. Streaming with read-ahead"
+    echo
+    echo '```'
+    echo "people-bench stream --people 9997 --per-page 100 --delay-ms 5 --read-ahead 4 --rounds 3"
+    echo '```'
+    echo
+    echo "An in-process mock with 10,000 people and \`Fault::delay(5 ms)\` on every \`GET /api/v1/people\`;"
+    echo "\`client.people().list().per_page(100).read_ahead(n).collect_all()\`, checked to return all 10,000."
+    echo
+    echo "- read-ahead 4, ms by round: $(j "$R6" '[.read_ahead_ms[] | round] | join(" / ")'); median $R6_AHEAD"
+    echo "- one page at a time, ms by round: $(j "$R6" '[.single_ms[] | round] | join(" / ")'); median $R6_SINGLE"
+    echo "- speed-up: ${R6_SPEEDUP}×"
+    echo
+    echo "### 7. Uploads of 256 MiB"
+    echo
+    echo '```'
+    echo "people-bench make-file --path upload.png --mib 256"
+    echo "people-mock --addr 127.0.0.1:PORT --photo-limit 300000000 --attachment-limit 300000000 --attachment-request-limit 300000000 --log-format off"
+    echo "people-bench upload --base-url http://127.0.0.1:PORT/api/v1/ --kind photo|attachment --file upload.png"
+    echo '```'
+    echo
+    echo "The upload runs in its own process (\`PhotoUpload::from_path\`, \`AttachmentUpload::from_path\`),"
+    echo "which reports its peak resident set (\`VmHWM\` of /proc/self/status) when done; the mock's"
+    echo "is read from /proc/PID/status after the upload (a fresh mock for each kind). The file is"
+    echo "$(mib "$FILE_KIB") MiB of pseudo-random bytes after a PNG signature."
+    echo
+    echo "| kind | time | throughput | client peak RSS | mock RSS idle | mock peak RSS |"
+    echo "|---|---|---|---|---|---|"
+    echo "| photo | $(fmt2 "$P_SECS") s | $(fmt0 "$P_MBS") MB/s | $(mib "$P_CLIENT") MiB | $(mib "$P_IDLE") MiB | $(mib "$P_MOCK") MiB |"
+    echo "| attachment | $(fmt2 "$A_SECS") s | $(fmt0 "$A_MBS") MB/s | $(mib "$A_CLIENT") MiB | $(mib "$A_IDLE") MiB | $(mib "$A_MOCK") MiB |"
+    echo
+    echo "### 8. Memory"
+    echo
+    echo '```'
+    echo "people-mock --addr 127.0.0.1:PORT --people 99997 --journal 0 ${LOAD_FLAGS[*]}   # 100,000 people"
+    echo "wrk -t2 -c32 -d5s -H 'Authorization: Bearer TOKEN' http://127.0.0.1:PORT/api/v1/people/Farrell   # repeated until 1,000,000 requests"
+    echo '```'
+    echo
+    echo "- VmRSS after start: $(mib "$R8_START") MiB"
+    echo "- VmRSS after the first 5 s of load: $(mib "$R8_FIRST_CHUNK") MiB"
+    echo "- VmRSS after $R8_DONE requests: $(mib "$R8_END") MiB (VmHWM $(mib "$R8_HWM") MiB)"
+    echo "- growth from start: ${R8_GROWTH}%; from the first 5 s of load: ${R8_GROWTH_WARM}%"
+    echo
+    if [ -f "$ROOT/bench/PROFILE.md" ]; then
+        cat "$ROOT/bench/PROFILE.md"
+    fi
+} >"$OUT"
+
+log "done in ${SECONDS} s: $OUT"
