@@ -4,6 +4,10 @@
 // - POST /people/{lname}/attachments (upload_attachments)
 // - POST /people/{lname}/photo (upload_photo)
 //
+// Types written by hand in people-sdk instead of generated:
+// - Lname: crate::names::Lname
+// - Fname: crate::names::Fname
+//
 // Request media types dropped beside application/json:
 // - patch_person: application/merge-patch+json
 
@@ -299,76 +303,6 @@ pub mod types {
     impl ErrorDetail {
         pub fn builder() -> builder::ErrorDetail {
             Default::default()
-        }
-    }
-    ///A first name. No control characters; no leading or trailing white space.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct Fname(::std::string::String);
-    impl ::std::ops::Deref for Fname {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<Fname> for ::std::string::String {
-        fn from(value: Fname) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for Fname {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::new(
-                        "^[^\\s\\u0000-\\u001F\\u007F-\\u009F]([^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F])?$",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
-                return Err(
-                    "doesn't match pattern \"^[^\\s\\u0000-\\u001F\\u007F-\\u009F]([^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F])?$\""
-                        .into(),
-                );
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for Fname {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for Fname {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Fname {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///`GetAttachmentId`
@@ -713,81 +647,11 @@ pub mod types {
                 })
         }
     }
-    ///A last name, the key of a person. Any Unicode except control characters and `/`; no leading or trailing white space.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct Lname(::std::string::String);
-    impl ::std::ops::Deref for Lname {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<Lname> for ::std::string::String {
-        fn from(value: Lname) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for Lname {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::new(
-                        "^[^\\s\\u0000-\\u001F\\u007F-\\u009F/]([^\\u0000-\\u001F\\u007F-\\u009F/]*[^\\s\\u0000-\\u001F\\u007F-\\u009F/])?$",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
-                return Err(
-                    "doesn't match pattern \"^[^\\s\\u0000-\\u001F\\u007F-\\u009F/]([^\\u0000-\\u001F\\u007F-\\u009F/]*[^\\s\\u0000-\\u001F\\u007F-\\u009F/])?$\""
-                        .into(),
-                );
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for Lname {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for Lname {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Lname {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
     ///A person to create (`POST`) or the full replacement of one (`PUT`). Unknown members are ignored.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct NewPerson {
-        pub fname: Fname,
-        pub lname: Lname,
+        pub fname: crate::names::Fname,
+        pub lname: crate::names::Lname,
     }
     impl NewPerson {
         pub fn builder() -> builder::NewPerson {
@@ -946,8 +810,8 @@ pub mod types {
     ///A person in the directory.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Person {
-        pub fname: Fname,
-        pub lname: Lname,
+        pub fname: crate::names::Fname,
+        pub lname: crate::names::Lname,
         ///Set by the server on create and on every change (RFC 3339, UTC).
         pub timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
     }
@@ -961,9 +825,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PersonPatch {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub fname: ::std::option::Option<Fname>,
+        pub fname: ::std::option::Option<crate::names::Fname>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub lname: ::std::option::Option<Lname>,
+        pub lname: ::std::option::Option<crate::names::Lname>,
     }
     impl PersonPatch {
         pub fn builder() -> builder::PersonPatch {
@@ -1723,8 +1587,8 @@ the client does not authenticate with HTTP Basic.*/
         }
         #[derive(Clone, Debug)]
         pub struct NewPerson {
-            fname: ::std::result::Result<super::Fname, ::std::string::String>,
-            lname: ::std::result::Result<super::Lname, ::std::string::String>,
+            fname: ::std::result::Result<crate::names::Fname, ::std::string::String>,
+            lname: ::std::result::Result<crate::names::Lname, ::std::string::String>,
         }
         impl ::std::default::Default for NewPerson {
             fn default() -> Self {
@@ -1737,7 +1601,7 @@ the client does not authenticate with HTTP Basic.*/
         impl NewPerson {
             pub fn fname<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Fname>,
+                T: ::std::convert::TryInto<crate::names::Fname>,
                 T::Error: ::std::fmt::Display,
             {
                 self.fname = value
@@ -1749,7 +1613,7 @@ the client does not authenticate with HTTP Basic.*/
             }
             pub fn lname<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Lname>,
+                T: ::std::convert::TryInto<crate::names::Lname>,
                 T::Error: ::std::fmt::Display,
             {
                 self.lname = value
@@ -2139,8 +2003,8 @@ the client does not authenticate with HTTP Basic.*/
         }
         #[derive(Clone, Debug)]
         pub struct Person {
-            fname: ::std::result::Result<super::Fname, ::std::string::String>,
-            lname: ::std::result::Result<super::Lname, ::std::string::String>,
+            fname: ::std::result::Result<crate::names::Fname, ::std::string::String>,
+            lname: ::std::result::Result<crate::names::Lname, ::std::string::String>,
             timestamp: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
                 ::std::string::String,
@@ -2158,7 +2022,7 @@ the client does not authenticate with HTTP Basic.*/
         impl Person {
             pub fn fname<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Fname>,
+                T: ::std::convert::TryInto<crate::names::Fname>,
                 T::Error: ::std::fmt::Display,
             {
                 self.fname = value
@@ -2170,7 +2034,7 @@ the client does not authenticate with HTTP Basic.*/
             }
             pub fn lname<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Lname>,
+                T: ::std::convert::TryInto<crate::names::Lname>,
                 T::Error: ::std::fmt::Display,
             {
                 self.lname = value
@@ -2217,11 +2081,11 @@ the client does not authenticate with HTTP Basic.*/
         #[derive(Clone, Debug)]
         pub struct PersonPatch {
             fname: ::std::result::Result<
-                ::std::option::Option<super::Fname>,
+                ::std::option::Option<crate::names::Fname>,
                 ::std::string::String,
             >,
             lname: ::std::result::Result<
-                ::std::option::Option<super::Lname>,
+                ::std::option::Option<crate::names::Lname>,
                 ::std::string::String,
             >,
         }
@@ -2236,7 +2100,7 @@ the client does not authenticate with HTTP Basic.*/
         impl PersonPatch {
             pub fn fname<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Fname>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::names::Fname>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.fname = value
@@ -2248,7 +2112,7 @@ the client does not authenticate with HTTP Basic.*/
             }
             pub fn lname<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Lname>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::names::Lname>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.lname = value
@@ -3728,7 +3592,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetPerson<'a> {
         client: &'a super::Client,
-        lname: Result<types::Lname, String>,
+        lname: Result<crate::names::Lname, String>,
     }
     impl<'a> GetPerson<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3739,11 +3603,14 @@ pub mod builder {
         }
         pub fn lname<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::Lname>,
+            V: std::convert::TryInto<crate::names::Lname>,
         {
             self.lname = value
                 .try_into()
-                .map_err(|_| "conversion to `Lname` for lname failed".to_string());
+                .map_err(|_| {
+                    "conversion to `crate :: names :: Lname` for lname failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/people/{lname}`
@@ -3848,7 +3715,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ReplacePerson<'a> {
         client: &'a super::Client,
-        lname: Result<types::Lname, String>,
+        lname: Result<crate::names::Lname, String>,
         if_match: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::NewPerson, String>,
     }
@@ -3863,11 +3730,14 @@ pub mod builder {
         }
         pub fn lname<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::Lname>,
+            V: std::convert::TryInto<crate::names::Lname>,
         {
             self.lname = value
                 .try_into()
-                .map_err(|_| "conversion to `Lname` for lname failed".to_string());
+                .map_err(|_| {
+                    "conversion to `crate :: names :: Lname` for lname failed"
+                        .to_string()
+                });
             self
         }
         pub fn if_match<V>(mut self, value: V) -> Self
@@ -4039,7 +3909,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DeletePerson<'a> {
         client: &'a super::Client,
-        lname: Result<types::Lname, String>,
+        lname: Result<crate::names::Lname, String>,
         if_match: Result<Option<::std::string::String>, String>,
     }
     impl<'a> DeletePerson<'a> {
@@ -4052,11 +3922,14 @@ pub mod builder {
         }
         pub fn lname<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::Lname>,
+            V: std::convert::TryInto<crate::names::Lname>,
         {
             self.lname = value
                 .try_into()
-                .map_err(|_| "conversion to `Lname` for lname failed".to_string());
+                .map_err(|_| {
+                    "conversion to `crate :: names :: Lname` for lname failed"
+                        .to_string()
+                });
             self
         }
         pub fn if_match<V>(mut self, value: V) -> Self
@@ -4183,7 +4056,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct HeadPerson<'a> {
         client: &'a super::Client,
-        lname: Result<types::Lname, String>,
+        lname: Result<crate::names::Lname, String>,
     }
     impl<'a> HeadPerson<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -4194,11 +4067,14 @@ pub mod builder {
         }
         pub fn lname<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::Lname>,
+            V: std::convert::TryInto<crate::names::Lname>,
         {
             self.lname = value
                 .try_into()
-                .map_err(|_| "conversion to `Lname` for lname failed".to_string());
+                .map_err(|_| {
+                    "conversion to `crate :: names :: Lname` for lname failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `HEAD` request to `/people/{lname}`
@@ -4245,7 +4121,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct PatchPerson<'a> {
         client: &'a super::Client,
-        lname: Result<types::Lname, String>,
+        lname: Result<crate::names::Lname, String>,
         if_match: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::PersonPatch, String>,
     }
@@ -4260,11 +4136,14 @@ pub mod builder {
         }
         pub fn lname<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::Lname>,
+            V: std::convert::TryInto<crate::names::Lname>,
         {
             self.lname = value
                 .try_into()
-                .map_err(|_| "conversion to `Lname` for lname failed".to_string());
+                .map_err(|_| {
+                    "conversion to `crate :: names :: Lname` for lname failed"
+                        .to_string()
+                });
             self
         }
         pub fn if_match<V>(mut self, value: V) -> Self
@@ -4438,7 +4317,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListAttachments<'a> {
         client: &'a super::Client,
-        lname: Result<types::Lname, String>,
+        lname: Result<crate::names::Lname, String>,
     }
     impl<'a> ListAttachments<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -4449,11 +4328,14 @@ pub mod builder {
         }
         pub fn lname<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::Lname>,
+            V: std::convert::TryInto<crate::names::Lname>,
         {
             self.lname = value
                 .try_into()
-                .map_err(|_| "conversion to `Lname` for lname failed".to_string());
+                .map_err(|_| {
+                    "conversion to `crate :: names :: Lname` for lname failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/people/{lname}/attachments`
@@ -4559,7 +4441,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct HeadAttachments<'a> {
         client: &'a super::Client,
-        lname: Result<types::Lname, String>,
+        lname: Result<crate::names::Lname, String>,
     }
     impl<'a> HeadAttachments<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -4570,11 +4452,14 @@ pub mod builder {
         }
         pub fn lname<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::Lname>,
+            V: std::convert::TryInto<crate::names::Lname>,
         {
             self.lname = value
                 .try_into()
-                .map_err(|_| "conversion to `Lname` for lname failed".to_string());
+                .map_err(|_| {
+                    "conversion to `crate :: names :: Lname` for lname failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `HEAD` request to `/people/{lname}/attachments`
@@ -4622,7 +4507,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetAttachment<'a> {
         client: &'a super::Client,
-        lname: Result<types::Lname, String>,
+        lname: Result<crate::names::Lname, String>,
         id: Result<types::GetAttachmentId, String>,
     }
     impl<'a> GetAttachment<'a> {
@@ -4635,11 +4520,14 @@ pub mod builder {
         }
         pub fn lname<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::Lname>,
+            V: std::convert::TryInto<crate::names::Lname>,
         {
             self.lname = value
                 .try_into()
-                .map_err(|_| "conversion to `Lname` for lname failed".to_string());
+                .map_err(|_| {
+                    "conversion to `crate :: names :: Lname` for lname failed"
+                        .to_string()
+                });
             self
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -4742,7 +4630,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DeleteAttachment<'a> {
         client: &'a super::Client,
-        lname: Result<types::Lname, String>,
+        lname: Result<crate::names::Lname, String>,
         id: Result<types::DeleteAttachmentId, String>,
         if_match: Result<Option<::std::string::String>, String>,
     }
@@ -4757,11 +4645,14 @@ pub mod builder {
         }
         pub fn lname<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::Lname>,
+            V: std::convert::TryInto<crate::names::Lname>,
         {
             self.lname = value
                 .try_into()
-                .map_err(|_| "conversion to `Lname` for lname failed".to_string());
+                .map_err(|_| {
+                    "conversion to `crate :: names :: Lname` for lname failed"
+                        .to_string()
+                });
             self
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -4901,7 +4792,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct HeadAttachment<'a> {
         client: &'a super::Client,
-        lname: Result<types::Lname, String>,
+        lname: Result<crate::names::Lname, String>,
         id: Result<types::HeadAttachmentId, String>,
     }
     impl<'a> HeadAttachment<'a> {
@@ -4914,11 +4805,14 @@ pub mod builder {
         }
         pub fn lname<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::Lname>,
+            V: std::convert::TryInto<crate::names::Lname>,
         {
             self.lname = value
                 .try_into()
-                .map_err(|_| "conversion to `Lname` for lname failed".to_string());
+                .map_err(|_| {
+                    "conversion to `crate :: names :: Lname` for lname failed"
+                        .to_string()
+                });
             self
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -4977,7 +4871,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetPhoto<'a> {
         client: &'a super::Client,
-        lname: Result<types::Lname, String>,
+        lname: Result<crate::names::Lname, String>,
     }
     impl<'a> GetPhoto<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -4988,11 +4882,14 @@ pub mod builder {
         }
         pub fn lname<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::Lname>,
+            V: std::convert::TryInto<crate::names::Lname>,
         {
             self.lname = value
                 .try_into()
-                .map_err(|_| "conversion to `Lname` for lname failed".to_string());
+                .map_err(|_| {
+                    "conversion to `crate :: names :: Lname` for lname failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/people/{lname}/photo`
@@ -5082,7 +4979,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DeletePhoto<'a> {
         client: &'a super::Client,
-        lname: Result<types::Lname, String>,
+        lname: Result<crate::names::Lname, String>,
         if_match: Result<Option<::std::string::String>, String>,
     }
     impl<'a> DeletePhoto<'a> {
@@ -5095,11 +4992,14 @@ pub mod builder {
         }
         pub fn lname<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::Lname>,
+            V: std::convert::TryInto<crate::names::Lname>,
         {
             self.lname = value
                 .try_into()
-                .map_err(|_| "conversion to `Lname` for lname failed".to_string());
+                .map_err(|_| {
+                    "conversion to `crate :: names :: Lname` for lname failed"
+                        .to_string()
+                });
             self
         }
         pub fn if_match<V>(mut self, value: V) -> Self
@@ -5226,7 +5126,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct HeadPhoto<'a> {
         client: &'a super::Client,
-        lname: Result<types::Lname, String>,
+        lname: Result<crate::names::Lname, String>,
     }
     impl<'a> HeadPhoto<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -5237,11 +5137,14 @@ pub mod builder {
         }
         pub fn lname<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::Lname>,
+            V: std::convert::TryInto<crate::names::Lname>,
         {
             self.lname = value
                 .try_into()
-                .map_err(|_| "conversion to `Lname` for lname failed".to_string());
+                .map_err(|_| {
+                    "conversion to `crate :: names :: Lname` for lname failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `HEAD` request to `/people/{lname}/photo`

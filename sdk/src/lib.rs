@@ -73,7 +73,13 @@
 #[rustfmt::skip]
 pub mod generated;
 
-pub use generated::types;
+/// The API's data types, generated from `spec/people.yaml`, with the hand-written name types.
+pub mod types {
+    pub use crate::generated::types::*;
+    pub use crate::names::{Fname, Lname};
+}
+
+mod names;
 
 pub mod attachments;
 pub mod auth;

@@ -338,13 +338,14 @@ impl ListPeople {
         let call = Call::new("list_people", Method::GET, url).accept_json();
         let info = call.info.clone();
         let resp = self.client.execute(call).await?;
-        let headers = resp.headers().clone();
+        let links = PageLinks::from_headers(resp.headers());
+        let rate_limit = RateLimit::from_headers(resp.headers());
         let body: PeoplePage = read_json(resp, &info, "page of people").await?;
         Ok(Page {
             items: body.data,
             pagination: body.meta.pagination,
-            links: PageLinks::from_headers(&headers),
-            rate_limit: RateLimit::from_headers(&headers),
+            links,
+            rate_limit,
         })
     }
 

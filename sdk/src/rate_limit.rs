@@ -21,7 +21,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use http::HeaderMap;
+use http::{HeaderMap, HeaderName};
 
 /// The rate-limit window of the client, as the server last reported it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -38,13 +38,17 @@ pub struct RateLimit {
 impl RateLimit {
     /// Parses the three `X-RateLimit-*` headers; `None` unless all three are present and valid.
     pub fn from_headers(headers: &HeaderMap) -> Option<RateLimit> {
-        fn num(headers: &HeaderMap, name: &str) -> Option<u64> {
+        // Constant names: a `&str` name would be parsed and checked on every lookup.
+        static LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
+        static REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
+        static RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
+        fn num(headers: &HeaderMap, name: &HeaderName) -> Option<u64> {
             headers.get(name)?.to_str().ok()?.trim().parse().ok()
         }
         Some(RateLimit {
-            limit: num(headers, "x-ratelimit-limit")?,
-            remaining: num(headers, "x-ratelimit-remaining")?,
-            reset: num(headers, "x-ratelimit-reset")?,
+            limit: num(headers, &LIMIT)?,
+            remaining: num(headers, &REMAINING)?,
+            reset: num(headers, &RESET)?,
         })
     }
 

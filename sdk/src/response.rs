@@ -100,11 +100,11 @@ pub struct Fetched<T> {
 }
 
 impl<T> Fetched<T> {
-    pub(crate) fn new(value: T, headers: &HeaderMap) -> Self {
+    pub(crate) fn from_parts(value: T, etag: Option<ETag>, rate_limit: Option<RateLimit>) -> Self {
         Fetched {
             value,
-            etag: ETag::from_headers(headers),
-            rate_limit: RateLimit::from_headers(headers),
+            etag,
+            rate_limit,
         }
     }
 
