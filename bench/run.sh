@@ -33,6 +33,8 @@ PIDS=()
 STARTED_AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 SECONDS=0
 
+. "$ROOT/scripts/lib/mock-server.sh"
+
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 stop_pid() {
@@ -53,6 +55,7 @@ cleanup() {
     for pid in "${PIDS[@]}"; do
         stop_pid "$pid"
     done
+    stop_people_mock
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -143,20 +146,19 @@ start() {
     PIDS+=("$LAST_PID")
 }
 
-# start_mock NAME ARGS...: a people-mock on a free port; sets MOCK_URL (origin) and MOCK_PID.
+# start_mock NAME ARGS...: a people-mock on a free port (its output in $WORK/NAME.*); sets
+# MOCK_URL (origin) and MOCK_PID.
 start_mock() {
     local name=$1 port
     shift
     for _ in 1 2 3 4 5; do
         port=$(free_port)
-        start "$name" "$MOCK" --addr "127.0.0.1:$port" "$@"
-        MOCK_PID=$LAST_PID
-        MOCK_URL="http://127.0.0.1:$port"
-        if wait_http "$MOCK_URL/__mock/" "$MOCK_PID"; then
+        if start_people_mock "$MOCK" "$WORK/$name" --addr "127.0.0.1:$port" "$@"; then
+            MOCK_PID=$PEOPLE_MOCK_PID
+            MOCK_URL=$PEOPLE_MOCK_ORIGIN
             return 0
         fi
         log "people-mock ($name) did not start: $(tail -3 "$WORK/$name.err" | tr '\n' ' ')"
-        stop_pid "$MOCK_PID"
     done
     exit 1
 }
@@ -255,7 +257,7 @@ R1_LOG=$RPS
 wrk_run row1-limit "$L_URL$ONE_PATH" "$T1"
 R1_LOG_LIMIT=$RPS
 R1_LOG_RATIO=$(ratio "$R1_LOG" "$R1_LOG_LIMIT")
-stop_pid "$M1L_PID"
+stop_people_mock "$M1L_PID"
 
 # --- row 2: the mock against Prism and json-server ------------------------------------
 
@@ -347,7 +349,7 @@ for kind in photo attachment; do
     idle=$(status_kib "$MOCK_PID" VmRSS)
     result=$("$BENCH" upload --base-url "$MOCK_URL/api/v1/" --kind "$kind" --file "$UPLOAD_FILE")
     mock_hwm=$(status_kib "$MOCK_PID" VmHWM)
-    stop_pid "$MOCK_PID"
+    stop_people_mock "$MOCK_PID"
     R7+=("$kind $(jq -r '[.mb_per_s, .client_vmhwm_kib, .secs] | @tsv' <<<"$result") $idle $mock_hwm")
 done
 
@@ -372,7 +374,7 @@ while [ "$R8_DONE" -lt 1000000 ]; do
 done
 R8_END=$(status_kib "$M8_PID" VmRSS)
 R8_HWM=$(status_kib "$M8_PID" VmHWM)
-stop_pid "$M8_PID"
+stop_people_mock "$M8_PID"
 R8_GROWTH=$(awk -v a="$R8_START" -v b="$R8_END" 'BEGIN {printf "%.1f", (b - a) * 100 / a}')
 R8_GROWTH_WARM=$(awk -v a="$R8_FIRST_CHUNK" -v b="$R8_END" 'BEGIN {printf "%.1f", (b - a) * 100 / a}')
 

@@ -29,39 +29,23 @@ echo "==> building people-mock (release)"
 cargo build --locked --release -p people-mock --bin people-mock
 BIN=target/release/people-mock
 
-SERVER_PID=
+. scripts/lib/mock-server.sh
 SAMPLER_PID=
 cleanup() {
   if [ -n "$SAMPLER_PID" ]; then
     kill "$SAMPLER_PID" 2>/dev/null || true
     wait "$SAMPLER_PID" 2>/dev/null || true
   fi
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do
-      kill -0 "$SERVER_PID" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
+  stop_people_mock
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # One client drives all the load, so its rate limit is set out of reach.
-"$BIN" --addr 127.0.0.1:0 --rate-limit 1000000000 --log-format off >"$OUT/server.out" 2>"$OUT/server.err" &
-SERVER_PID=$!
-BASE=
-for _ in $(seq 1 100); do
-  BASE=$(sed -n 's/^people-mock listening on \(http:[^ ]*\)$/\1/p' "$OUT/server.out" | head -n1)
-  [ -n "$BASE" ] && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$OUT/server.err" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$BASE" ] || { echo "people-mock did not print its address" >&2; exit 1; }
-BASE=${BASE%/}
-ORIGIN=${BASE%/api/v1}
+start_people_mock "$BIN" "$OUT/server" --rate-limit 1000000000 --log-format off || exit 1
+SERVER_PID=$PEOPLE_MOCK_PID
+BASE=$PEOPLE_MOCK_BASE
+ORIGIN=$PEOPLE_MOCK_ORIGIN
 
 TOKEN=$(curl -fsS "$BASE/oauth/token" \
   --data-urlencode grant_type=client_credentials \

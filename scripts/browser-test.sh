@@ -36,30 +36,16 @@ cargo build -p people-mock --locked
 
 step "starting people-mock"
 mkdir -p "$OUT"
-# Port 0: the kernel picks a free loopback port and the banner names it.
-target/debug/people-mock --addr 127.0.0.1:0 >"$OUT/server.out" 2>"$OUT/server.log" &
-server=$!
-stop_server() {
-  kill "$server" 2>/dev/null || true
-  wait "$server" 2>/dev/null || true
-}
-trap stop_server EXIT
-
-base=
-for _ in $(seq 100); do
-  base=$(sed -n 's|^people-mock listening on \(http://[^/ ]*\).*$|\1|p' "$OUT/server.out" | head -n1)
-  if [ -n "$base" ] && curl -fsS -o /dev/null "$base/api/v1/openapi.json" 2>/dev/null; then
-    break
-  fi
-  base=
-  kill -0 "$server" 2>/dev/null || break
-  sleep 0.1
-done
-if [ -z "$base" ]; then
+. scripts/lib/mock-server.sh
+trap stop_people_mock EXIT
+trap 'exit 130' INT TERM
+if ! start_people_mock target/debug/people-mock "$OUT/server"; then
   echo "browser-test: people-mock did not come up; its output:" >&2
-  cat "$OUT/server.out" "$OUT/server.log" >&2
+  cat "$OUT/server.out" "$OUT/server.err" >&2
   exit 1
 fi
+server=$PEOPLE_MOCK_PID
+base=$PEOPLE_MOCK_ORIGIN
 echo "people-mock (pid $server) at $base"
 
 step "browser tests"

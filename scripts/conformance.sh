@@ -41,40 +41,15 @@ else
 fi
 
 step "starting people-mock"
-SERVER_PID=
-stop_server() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do
-      kill -0 "$SERVER_PID" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  SERVER_PID=
-}
-trap stop_server EXIT
+. scripts/lib/mock-server.sh
+trap stop_people_mock EXIT
 trap 'exit 130' INT TERM
 
-# Port 0: the kernel picks a free loopback port and the banner names it. The rate limit is set out
-# of reach so that no 429 interrupts a phase; rate limiting itself is tested in mock-server/tests.
-"$BIN" --addr 127.0.0.1:0 --rate-limit 1000000 --log-format off >"$OUT/server.out" 2>"$OUT/server.err" &
-SERVER_PID=$!
-
-BASE=
-for _ in $(seq 1 100); do
-  BASE=$(sed -n 's/^people-mock listening on \(http:[^ ]*\)$/\1/p' "$OUT/server.out" | head -n1)
-  [ -n "$BASE" ] && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$OUT/server.err" >&2; echo "people-mock exited" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$BASE" ] || { echo "people-mock did not print its address" >&2; exit 1; }
-BASE=${BASE%/}
-for _ in $(seq 1 50); do
-  curl -fsS -o /dev/null "$BASE/openapi.yaml" && break
-  sleep 0.1
-done
+# The rate limit is set out of reach so that no 429 interrupts a phase; rate limiting itself is
+# tested in mock-server/tests.
+start_people_mock "$BIN" "$OUT/server" --rate-limit 1000000 --log-format off || exit 1
+SERVER_PID=$PEOPLE_MOCK_PID
+BASE=$PEOPLE_MOCK_BASE
 echo "people-mock (pid $SERVER_PID) at $BASE"
 
 TOKEN=$(curl -fsS "$BASE/oauth/token" \

@@ -278,18 +278,12 @@ async fn status_413_json_and_uploads() {
 
     let mut photo = PNG.to_vec();
     photo.resize(2048, 0);
-    let body = multipart(&[Part {
-        name: "file",
-        filename: Some("a.png"),
-        content_type: Some("image/png"),
-        data: &photo,
-    }]);
     let resp = app
-        .send(multipart_request(
-            "/api/v1/people/Farrell/photo",
+        .upload(
             &token,
-            body,
-        ))
+            "/api/v1/people/Farrell/photo",
+            &[Part::file("file", "a.png", &photo).with_content_type("image/png")],
+        )
         .await;
     resp.assert_error(413, "payload_too_large", 413_001);
     assert_eq!(resp.json()["details"][0]["field"], "photo_limit");
@@ -299,26 +293,15 @@ async fn status_413_json_and_uploads() {
     );
 
     // Two files under the per-file limit but over the request limit: nothing stored.
-    let body = multipart(&[
-        Part {
-            name: "files",
-            filename: Some("a"),
-            content_type: None,
-            data: &[1; 90],
-        },
-        Part {
-            name: "files",
-            filename: Some("b"),
-            content_type: None,
-            data: &[2; 90],
-        },
-    ]);
     let resp = app
-        .send(multipart_request(
-            "/api/v1/people/Farrell/attachments",
+        .upload(
             &token,
-            body,
-        ))
+            "/api/v1/people/Farrell/attachments",
+            &[
+                Part::file("files", "a", &[1; 90]),
+                Part::file("files", "b", &[2; 90]),
+            ],
+        )
         .await;
     resp.assert_error(413, "payload_too_large", 413_001);
     let list = app.get(&token, "/api/v1/people/Farrell/attachments").await;
@@ -349,33 +332,21 @@ async fn status_415_content_type_and_fake_image() {
         .await;
     resp.assert_error(415, "unsupported_media_type", 415_001);
 
-    let body = multipart(&[Part {
-        name: "file",
-        filename: Some("a.png"),
-        content_type: Some("image/png"),
-        data: b"GIF89a not a png",
-    }]);
     let resp = app
-        .send(multipart_request(
-            "/api/v1/people/Farrell/photo",
+        .upload(
             &token,
-            body,
-        ))
+            "/api/v1/people/Farrell/photo",
+            &[Part::file("file", "a.png", b"GIF89a not a png").with_content_type("image/png")],
+        )
         .await;
     resp.assert_error(415, "unsupported_image", 415_002);
 
-    let body = multipart(&[Part {
-        name: "file",
-        filename: Some("a.txt"),
-        content_type: Some("text/plain"),
-        data: b"hello",
-    }]);
     let resp = app
-        .send(multipart_request(
-            "/api/v1/people/Farrell/photo",
+        .upload(
             &token,
-            body,
-        ))
+            "/api/v1/people/Farrell/photo",
+            &[Part::file("file", "a.txt", b"hello").with_content_type("text/plain")],
+        )
         .await;
     resp.assert_error(415, "unsupported_image", 415_002);
 }
@@ -411,18 +382,12 @@ async fn status_422_validation_and_missing_file() {
     resp.assert_error(422, "validation_failed", 422_001);
     assert_eq!(resp.json()["details"][0]["field"], "lname");
 
-    let body = multipart(&[Part {
-        name: "caption",
-        filename: None,
-        content_type: None,
-        data: b"hi",
-    }]);
     let resp = app
-        .send(multipart_request(
-            "/api/v1/people/Farrell/photo",
+        .upload(
             &token,
-            body,
-        ))
+            "/api/v1/people/Farrell/photo",
+            &[Part::text("caption", b"hi")],
+        )
         .await;
     resp.assert_error(422, "missing_file", 422_002);
 }

@@ -22,6 +22,11 @@ fn basic(id: &str, secret: &str, body: &str) -> Request<Body> {
         .unwrap()
 }
 
+/// A token request of the demo client, authenticated with HTTP Basic.
+fn demo(body: &str) -> Request<Body> {
+    basic("demo-client", "demo-secret", body)
+}
+
 fn assert_oauth_error(resp: &Resp, status: u16, error: &str) {
     assert_eq!(resp.status.as_u16(), status, "{:?}", resp.body);
     assert_eq!(resp.header("cache-control"), Some("no-store"));
@@ -33,13 +38,7 @@ fn assert_oauth_error(resp: &Resp, status: u16, error: &str) {
 #[tokio::test]
 async fn client_credentials_with_basic_and_with_form() {
     let app = App::new();
-    let resp = app
-        .send(basic(
-            "demo-client",
-            "demo-secret",
-            "grant_type=client_credentials",
-        ))
-        .await;
+    let resp = app.send(demo("grant_type=client_credentials")).await;
     assert_eq!(resp.status, 200);
     assert_eq!(resp.header("cache-control"), Some("no-store"));
     assert_eq!(resp.header("pragma"), Some("no-cache"));
@@ -64,11 +63,7 @@ async fn client_credentials_with_basic_and_with_form() {
 async fn narrower_scope_is_enforced() {
     let app = App::new();
     let resp = app
-        .send(basic(
-            "demo-client",
-            "demo-secret",
-            "grant_type=client_credentials&scope=people:read",
-        ))
+        .send(demo("grant_type=client_credentials&scope=people:read"))
         .await;
     let token = resp.json()["access_token"].as_str().unwrap().to_string();
     app.create(&token, "A", "B")
@@ -79,21 +74,12 @@ async fn narrower_scope_is_enforced() {
 #[tokio::test]
 async fn refresh_rotates_and_reuse_is_invalid_grant() {
     let app = App::new();
-    let first: Value = app
-        .send(basic(
-            "demo-client",
-            "demo-secret",
-            "grant_type=client_credentials",
-        ))
-        .await
-        .json();
+    let first: Value = app.send(demo("grant_type=client_credentials")).await.json();
     let old_refresh = first["refresh_token"].as_str().unwrap();
     let resp = app
-        .send(basic(
-            "demo-client",
-            "demo-secret",
-            &format!("grant_type=refresh_token&refresh_token={old_refresh}"),
-        ))
+        .send(demo(&format!(
+            "grant_type=refresh_token&refresh_token={old_refresh}"
+        )))
         .await;
     assert_eq!(resp.status, 200);
     let second = resp.json();
@@ -108,22 +94,18 @@ async fn refresh_rotates_and_reuse_is_invalid_grant() {
     );
 
     let reuse = app
-        .send(basic(
-            "demo-client",
-            "demo-secret",
-            &format!("grant_type=refresh_token&refresh_token={old_refresh}"),
-        ))
+        .send(demo(&format!(
+            "grant_type=refresh_token&refresh_token={old_refresh}"
+        )))
         .await;
     assert_oauth_error(&reuse, 400, "invalid_grant");
 
     // Narrowing on refresh is allowed; widening is not.
     let new_refresh = second["refresh_token"].as_str().unwrap();
     let narrowed = app
-        .send(basic(
-            "demo-client",
-            "demo-secret",
-            &format!("grant_type=refresh_token&refresh_token={new_refresh}&scope=people:read"),
-        ))
+        .send(demo(&format!(
+            "grant_type=refresh_token&refresh_token={new_refresh}&scope=people:read"
+        )))
         .await;
     assert_eq!(narrowed.json()["scope"], "people:read");
 
@@ -146,22 +128,14 @@ async fn refresh_rotates_and_reuse_is_invalid_grant() {
 async fn refresh_scope_beyond_the_grant_is_invalid_scope() {
     let app = App::new();
     let first = app
-        .send(basic(
-            "demo-client",
-            "demo-secret",
-            "grant_type=client_credentials&scope=people:read",
-        ))
+        .send(demo("grant_type=client_credentials&scope=people:read"))
         .await
         .json();
     let resp = app
-        .send(basic(
-            "demo-client",
-            "demo-secret",
-            &format!(
-                "grant_type=refresh_token&refresh_token={}&scope=people:write",
-                first["refresh_token"].as_str().unwrap()
-            ),
-        ))
+        .send(demo(&format!(
+            "grant_type=refresh_token&refresh_token={}&scope=people:write",
+            first["refresh_token"].as_str().unwrap()
+        )))
         .await;
     assert_oauth_error(&resp, 400, "invalid_scope");
 }
@@ -169,43 +143,23 @@ async fn refresh_scope_beyond_the_grant_is_invalid_scope() {
 #[tokio::test]
 async fn expired_and_revoked_refresh_tokens() {
     let app = App::new();
-    let first = app
-        .send(basic(
-            "demo-client",
-            "demo-secret",
-            "grant_type=client_credentials",
-        ))
-        .await
-        .json();
+    let first = app.send(demo("grant_type=client_credentials")).await.json();
     let refresh = first["refresh_token"].as_str().unwrap();
     assert!(app.state.revoke(refresh));
     let resp = app
-        .send(basic(
-            "demo-client",
-            "demo-secret",
-            &format!("grant_type=refresh_token&refresh_token={refresh}"),
-        ))
+        .send(demo(&format!(
+            "grant_type=refresh_token&refresh_token={refresh}"
+        )))
         .await;
     assert_oauth_error(&resp, 400, "invalid_grant");
 
-    let second = app
-        .send(basic(
-            "demo-client",
-            "demo-secret",
-            "grant_type=client_credentials",
-        ))
-        .await
-        .json();
+    let second = app.send(demo("grant_type=client_credentials")).await.json();
     app.state.expire_tokens();
     let resp = app
-        .send(basic(
-            "demo-client",
-            "demo-secret",
-            &format!(
-                "grant_type=refresh_token&refresh_token={}",
-                second["refresh_token"].as_str().unwrap()
-            ),
-        ))
+        .send(demo(&format!(
+            "grant_type=refresh_token&refresh_token={}",
+            second["refresh_token"].as_str().unwrap()
+        )))
         .await;
     assert_oauth_error(&resp, 400, "invalid_grant");
     let revoked_access = second["access_token"].as_str().unwrap();
@@ -218,24 +172,18 @@ async fn expired_and_revoked_refresh_tokens() {
 async fn oauth_errors() {
     let app = App::new();
     assert_oauth_error(
-        &app.send(basic("demo-client", "demo-secret", "grant_type=password"))
-            .await,
+        &app.send(demo("grant_type=password")).await,
         400,
         "unsupported_grant_type",
     );
     assert_oauth_error(
-        &app.send(basic("demo-client", "demo-secret", "scope=people:read"))
-            .await,
+        &app.send(demo("scope=people:read")).await,
         400,
         "invalid_request",
     );
     assert_oauth_error(
-        &app.send(basic(
-            "demo-client",
-            "demo-secret",
-            "grant_type=client_credentials&scope=admin",
-        ))
-        .await,
+        &app.send(demo("grant_type=client_credentials&scope=admin"))
+            .await,
         400,
         "invalid_scope",
     );
@@ -250,19 +198,12 @@ async fn oauth_errors() {
         "invalid_scope",
     );
     assert_oauth_error(
-        &app.send(basic(
-            "demo-client",
-            "demo-secret",
-            "grant_type=refresh_token",
-        ))
-        .await,
+        &app.send(demo("grant_type=refresh_token")).await,
         400,
         "invalid_request",
     );
     assert_oauth_error(
-        &app.send(basic(
-            "demo-client",
-            "demo-secret",
+        &app.send(demo(
             "grant_type=client_credentials&grant_type=client_credentials",
         ))
         .await,
@@ -271,9 +212,7 @@ async fn oauth_errors() {
     );
     // Both client authentication styles at once.
     assert_oauth_error(
-        &app.send(basic(
-            "demo-client",
-            "demo-secret",
+        &app.send(demo(
             "grant_type=client_credentials&client_id=demo-client&client_secret=demo-secret",
         ))
         .await,
@@ -331,12 +270,7 @@ async fn configured_clients_and_token_lifetime() {
     );
     assert_eq!(app.state.client_id(), "robot");
     assert_oauth_error(
-        &app.send(basic(
-            "demo-client",
-            "demo-secret",
-            "grant_type=client_credentials",
-        ))
-        .await,
+        &app.send(demo("grant_type=client_credentials")).await,
         401,
         "invalid_client",
     );

@@ -67,18 +67,12 @@ async fn every_route_round_trips_unicode_keys() {
         assert_eq!(got.status, 200);
         assert_eq!(&got.body[..], PNG);
 
-        let body = multipart(&[Part {
-            name: "files",
-            filename: Some("n.txt"),
-            content_type: Some("text/plain"),
-            data: lname.as_bytes(),
-        }]);
         let uploaded = app
-            .send(multipart_request(
-                &format!("{uri}/attachments"),
+            .upload(
                 &token,
-                body,
-            ))
+                &format!("{uri}/attachments"),
+                &[Part::file("files", "n.txt", lname.as_bytes()).with_content_type("text/plain")],
+            )
             .await;
         assert_eq!(uploaded.status, 201, "{lname}");
         let id = uploaded.json()["data"][0]["id"]

@@ -48,24 +48,9 @@ async fn photo_lifecycle() {
 
     // Replace with a GIF and a caption.
     let body = multipart(&[
-        Part {
-            name: "caption",
-            filename: None,
-            content_type: None,
-            data: "Me, 李".as_bytes(),
-        },
-        Part {
-            name: "other",
-            filename: None,
-            content_type: None,
-            data: b"ignored",
-        },
-        Part {
-            name: "file",
-            filename: Some("a.gif"),
-            content_type: Some("image/gif"),
-            data: b"GIF89a\x01\x00",
-        },
+        Part::text("caption", "Me, 李".as_bytes()),
+        Part::text("other", b"ignored"),
+        Part::file("file", "a.gif", b"GIF89a\x01\x00").with_content_type("image/gif"),
     ]);
     assert_eq!(
         app.send(multipart_request(
@@ -121,33 +106,21 @@ async fn every_image_signature() {
         ("image/webp", b"RIFF\x24\0\0\0WEBPVP8 "),
     ];
     for (ct, data) in images {
-        let body = multipart(&[Part {
-            name: "file",
-            filename: Some("x"),
-            content_type: Some(ct),
-            data,
-        }]);
         let resp = app
-            .send(multipart_request(
-                "/api/v1/people/Easter/photo",
+            .upload(
                 &token,
-                body,
-            ))
+                "/api/v1/people/Easter/photo",
+                &[Part::file("file", "x", data).with_content_type(ct)],
+            )
             .await;
         assert_eq!(resp.status, 201, "{ct}");
     }
     // A JPEG that claims to be a PNG.
-    let body = multipart(&[Part {
-        name: "file",
-        filename: Some("x"),
-        content_type: Some("image/png"),
-        data: b"\xFF\xD8\xFF\xE0",
-    }]);
-    app.send(multipart_request(
-        "/api/v1/people/Easter/photo",
+    app.upload(
         &token,
-        body,
-    ))
+        "/api/v1/people/Easter/photo",
+        &[Part::file("file", "x", b"\xFF\xD8\xFF\xE0").with_content_type("image/png")],
+    )
     .await
     .assert_error(415, "unsupported_image", 415_002);
 }
@@ -157,18 +130,8 @@ async fn photo_validation() {
     let app = App::new();
     let token = app.token().await;
     let two = multipart(&[
-        Part {
-            name: "file",
-            filename: Some("a"),
-            content_type: Some("image/png"),
-            data: PNG,
-        },
-        Part {
-            name: "file",
-            filename: Some("b"),
-            content_type: Some("image/png"),
-            data: PNG,
-        },
+        Part::file("file", "a", PNG).with_content_type("image/png"),
+        Part::file("file", "b", PNG).with_content_type("image/png"),
     ]);
     app.send(multipart_request(
         "/api/v1/people/Farrell/photo",
@@ -178,26 +141,15 @@ async fn photo_validation() {
     .await
     .assert_error(422, "validation_failed", 422_001);
     let long = "c".repeat(1025);
-    let body = multipart(&[
-        Part {
-            name: "file",
-            filename: Some("a"),
-            content_type: Some("image/png"),
-            data: PNG,
-        },
-        Part {
-            name: "caption",
-            filename: None,
-            content_type: None,
-            data: long.as_bytes(),
-        },
-    ]);
     let resp = app
-        .send(multipart_request(
-            "/api/v1/people/Farrell/photo",
+        .upload(
             &token,
-            body,
-        ))
+            "/api/v1/people/Farrell/photo",
+            &[
+                Part::file("file", "a", PNG).with_content_type("image/png"),
+                Part::text("caption", long.as_bytes()),
+            ],
+        )
         .await;
     resp.assert_error(422, "validation_failed", 422_001);
     assert_eq!(resp.json()["details"][0]["field"], "caption");
@@ -205,12 +157,7 @@ async fn photo_validation() {
         .await
         .assert_error(404, "photo_not_found", 404_002);
     // Truncated multipart.
-    let mut truncated = multipart(&[Part {
-        name: "file",
-        filename: Some("a"),
-        content_type: Some("image/png"),
-        data: PNG,
-    }]);
+    let mut truncated = multipart(&[Part::file("file", "a", PNG).with_content_type("image/png")]);
     truncated.truncate(truncated.len() - 10);
     app.send(multipart_request(
         "/api/v1/people/Farrell/photo",
@@ -239,38 +186,18 @@ async fn photo_validation() {
 async fn attachments_lifecycle() {
     let app = App::new();
     let token = app.token().await;
-    let body = multipart(&[
-        Part {
-            name: "files",
-            filename: Some("rapport.pdf"),
-            content_type: Some("application/pdf"),
-            data: b"%PDF-1.7 one",
-        },
-        Part {
-            name: "note",
-            filename: None,
-            content_type: None,
-            data: b"Signed copy",
-        },
-        Part {
-            name: "files",
-            filename: Some("%E6%9D%8E%20%22q%22.txt"),
-            content_type: None,
-            data: b"two",
-        },
-        Part {
-            name: "files",
-            filename: None,
-            content_type: Some("text/plain"),
-            data: b"three",
-        },
-    ]);
     let resp = app
-        .send(multipart_request(
-            "/api/v1/people/Brockman/attachments",
+        .upload(
             &token,
-            body,
-        ))
+            "/api/v1/people/Brockman/attachments",
+            &[
+                Part::file("files", "rapport.pdf", b"%PDF-1.7 one")
+                    .with_content_type("application/pdf"),
+                Part::text("note", b"Signed copy"),
+                Part::file("files", "%E6%9D%8E%20%22q%22.txt", b"two"),
+                Part::text("files", b"three").with_content_type("text/plain"),
+            ],
+        )
         .await;
     assert_eq!(resp.status, 201, "{:?}", resp.body);
     assert_eq!(
@@ -365,54 +292,31 @@ async fn attachments_lifecycle() {
 async fn attachment_limits_and_missing_files() {
     let app = App::with(PeopleMock::builder().attachment_limits(10, 15));
     let token = app.token().await;
-    let body = multipart(&[Part {
-        name: "note",
-        filename: None,
-        content_type: None,
-        data: b"n",
-    }]);
-    app.send(multipart_request(
-        "/api/v1/people/Easter/attachments",
+    app.upload(
         &token,
-        body,
-    ))
+        "/api/v1/people/Easter/attachments",
+        &[Part::text("note", b"n")],
+    )
     .await
     .assert_error(422, "missing_file", 422_002);
-    let body = multipart(&[Part {
-        name: "files",
-        filename: Some("a"),
-        content_type: None,
-        data: &[0; 11],
-    }]);
     let resp = app
-        .send(multipart_request(
-            "/api/v1/people/Easter/attachments",
+        .upload(
             &token,
-            body,
-        ))
+            "/api/v1/people/Easter/attachments",
+            &[Part::file("files", "a", &[0; 11])],
+        )
         .await;
     resp.assert_error(413, "payload_too_large", 413_001);
     assert_eq!(resp.json()["details"][0]["field"], "attachment_file_limit");
-    let body = multipart(&[
-        Part {
-            name: "files",
-            filename: Some("a"),
-            content_type: None,
-            data: &[0; 10],
-        },
-        Part {
-            name: "files",
-            filename: Some("b"),
-            content_type: None,
-            data: &[0; 6],
-        },
-    ]);
     let resp = app
-        .send(multipart_request(
-            "/api/v1/people/Easter/attachments",
+        .upload(
             &token,
-            body,
-        ))
+            "/api/v1/people/Easter/attachments",
+            &[
+                Part::file("files", "a", &[0; 10]),
+                Part::file("files", "b", &[0; 6]),
+            ],
+        )
         .await;
     resp.assert_error(413, "payload_too_large", 413_001);
     assert_eq!(
@@ -427,18 +331,8 @@ async fn attachment_limits_and_missing_files() {
     );
     // Exactly at the limits is fine.
     let body = multipart(&[
-        Part {
-            name: "files",
-            filename: Some("a"),
-            content_type: None,
-            data: &[0; 10],
-        },
-        Part {
-            name: "files",
-            filename: Some("b"),
-            content_type: None,
-            data: &[0; 5],
-        },
+        Part::file("files", "a", &[0; 10]),
+        Part::file("files", "b", &[0; 5]),
     ]);
     assert_eq!(
         app.send(multipart_request(
@@ -457,18 +351,12 @@ async fn large_attachment_round_trips_byte_for_byte() {
     let app = App::new();
     let token = app.token().await;
     let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
-    let body = multipart(&[Part {
-        name: "files",
-        filename: Some("big.bin"),
-        content_type: None,
-        data: &data,
-    }]);
     let resp = app
-        .send(multipart_request(
-            "/api/v1/people/Farrell/attachments",
+        .upload(
             &token,
-            body,
-        ))
+            "/api/v1/people/Farrell/attachments",
+            &[Part::file("files", "big.bin", &data)],
+        )
         .await;
     assert_eq!(resp.status, 201);
     let meta = resp.json()["data"][0].clone();

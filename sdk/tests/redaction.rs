@@ -4,9 +4,9 @@ mod support;
 
 use std::time::Duration;
 
-use people_sdk::{AccessToken, Client, ClientCredentials, StaticToken, TokenSource};
+use people_sdk::{AccessToken, Client, StaticToken, TokenSource};
 use serde_json::json;
-use support::{LogCapture, client_builder, mock, within};
+use support::{LogCapture, client_builder, credentials, mock, within};
 use wiremock::matchers::{body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -18,13 +18,7 @@ async fn debug_output_holds_no_secret() {
         assert!(!format!("{builder:?}").contains("demo-secret"));
         let client = builder.build().unwrap();
         client.people().get("Farrell").await.unwrap();
-        let creds = ClientCredentials::builder(
-            mock.base_url().join("oauth/token").unwrap(),
-            mock.client_id(),
-            mock.client_secret(),
-        )
-        .build()
-        .unwrap();
+        let creds = credentials(&mock);
         let token = creds.token().await.unwrap();
         let secret = token.expose_secret().to_owned();
         assert!(secret.len() >= 16);

@@ -11,7 +11,7 @@ use futures::future::{BoxFuture, join_all};
 use people_sdk::{
     AccessToken, Client, ClientAuth, ClientCredentials, Error, ErrorKind, PhotoUpload, TokenSource,
 };
-use support::{client, client_builder, mock, mock_builder, png, within};
+use support::{client, client_builder, credentials, mock, mock_builder, png, within};
 
 const TOKEN_PATH: &str = "/api/v1/oauth/token";
 
@@ -254,13 +254,7 @@ async fn form_client_auth_and_token_endpoint_outages() {
 async fn one_credentials_source_shared_by_clients() {
     within(async {
         let mock = mock().await;
-        let creds = ClientCredentials::builder(
-            mock.base_url().join("oauth/token").unwrap(),
-            mock.client_id(),
-            mock.client_secret(),
-        )
-        .build()
-        .unwrap();
+        let creds = credentials(&mock);
         let a = Client::builder()
             .base_url(mock.base_url())
             .token_source(creds.clone())
@@ -305,13 +299,7 @@ async fn custom_sources_are_asked_and_told() {
     within(async {
         let mock = mock().await;
         let source = Arc::new(Counting {
-            inner: ClientCredentials::builder(
-                mock.base_url().join("oauth/token").unwrap(),
-                mock.client_id(),
-                mock.client_secret(),
-            )
-            .build()
-            .unwrap(),
+            inner: credentials(&mock),
             calls: AtomicUsize::new(0),
             invalidations: AtomicUsize::new(0),
         });

@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 
 use people_sdk::{Client, ErrorKind, RetryPolicy};
 use serde_json::json;
-use support::within;
+use support::{token_endpoint, within};
 use wiremock::matchers::{body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -27,6 +27,15 @@ fn client(server: &MockServer) -> Client {
         .base_url(server.uri())
         .bearer_token("at_test")
         .retry(quick())
+        .build()
+        .unwrap()
+}
+
+/// A client that gets its tokens from the server's token endpoint, as client `id`.
+fn credentials_client(server: &MockServer) -> Client {
+    Client::builder()
+        .base_url(server.uri())
+        .client_credentials("id", "s")
         .build()
         .unwrap()
 }
@@ -310,8 +319,7 @@ async fn token_endpoint_errors_are_auth_with_the_oauth_code() {
             (400, "some_future_code"),
         ] {
             let server = MockServer::start().await;
-            Mock::given(method("POST"))
-                .and(path("/api/v1/oauth/token"))
+            token_endpoint()
                 .respond_with(
                     ResponseTemplate::new(status)
                         .set_body_json(json!({"error": code, "error_description": "No."})),
@@ -337,11 +345,7 @@ async fn token_endpoint_errors_are_auth_with_the_oauth_code() {
             .respond_with(ResponseTemplate::new(500).set_body_raw("<html>oops</html>", "text/html"))
             .mount(&server)
             .await;
-        let client = Client::builder()
-            .base_url(server.uri())
-            .client_credentials("id", "s")
-            .build()
-            .unwrap();
+        let client = credentials_client(&server);
         let err = client.token_info().await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Server);
         assert_eq!(err.raw_body_snippet(), Some("<html>oops</html>"));
@@ -351,11 +355,7 @@ async fn token_endpoint_errors_are_auth_with_the_oauth_code() {
             .respond_with(ResponseTemplate::new(200).set_body_json(json!({"token_type": "Bearer"})))
             .mount(&server)
             .await;
-        let client = Client::builder()
-            .base_url(server.uri())
-            .client_credentials("id", "s")
-            .build()
-            .unwrap();
+        let client = credentials_client(&server);
         let err = client.token_info().await.unwrap_err();
         assert!(err.is_decode(), "{err:?}");
     })
@@ -367,8 +367,7 @@ async fn refresh_falls_back_to_client_credentials_on_invalid_grant() {
     within(async {
         let server = MockServer::start().await;
         // Client credentials: Basic auth of "id:se cret" form-urlencoded, then base64.
-        Mock::given(method("POST"))
-            .and(path("/api/v1/oauth/token"))
+        token_endpoint()
             .and(header("authorization", "Basic aWQ6c2UrY3JldA=="))
             .and(body_string_contains("grant_type=client_credentials"))
             .and(body_string_contains("scope=people%3Aread+people%3Awrite"))
@@ -378,8 +377,7 @@ async fn refresh_falls_back_to_client_credentials_on_invalid_grant() {
             .expect(1)
             .mount(&server)
             .await;
-        Mock::given(method("POST"))
-            .and(path("/api/v1/oauth/token"))
+        token_endpoint()
             .and(body_string_contains("grant_type=refresh_token"))
             .and(body_string_contains("refresh_token=rt_first"))
             .respond_with(
@@ -388,8 +386,7 @@ async fn refresh_falls_back_to_client_credentials_on_invalid_grant() {
             .expect(1)
             .mount(&server)
             .await;
-        Mock::given(method("POST"))
-            .and(path("/api/v1/oauth/token"))
+        token_endpoint()
             .and(body_string_contains("grant_type=client_credentials"))
             .respond_with(ResponseTemplate::new(200).set_body_json(token_body("second", 3600)))
             .expect(1)
@@ -423,8 +420,7 @@ async fn a_bare_invalid_token_challenge_is_replayed() {
         let server = MockServer::start().await;
         let issued = Arc::new(AtomicUsize::new(0));
         let counter = issued.clone();
-        Mock::given(method("POST"))
-            .and(path("/api/v1/oauth/token"))
+        token_endpoint()
             .respond_with(move |_: &wiremock::Request| {
                 let n = counter.fetch_add(1, Ordering::SeqCst);
                 ResponseTemplate::new(200).set_body_json(token_body(&format!("t{n}"), 3600))
@@ -444,11 +440,7 @@ async fn a_bare_invalid_token_challenge_is_replayed() {
             .respond_with(ResponseTemplate::new(200).set_body_json(person_json()))
             .mount(&server)
             .await;
-        let client = Client::builder()
-            .base_url(server.uri())
-            .client_credentials("id", "s")
-            .build()
-            .unwrap();
+        let client = credentials_client(&server);
         client.people().get("Farrell").await.unwrap();
         assert_eq!(issued.load(Ordering::SeqCst), 2);
         // A second rejection of the replay is returned, not replayed again.

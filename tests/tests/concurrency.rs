@@ -58,6 +58,17 @@ impl Api {
         Self { http, base, token }
     }
 
+    /// `POST /people` with a JSON body.
+    async fn create(&self, body: Value) -> Reply {
+        self.send(
+            Method::POST,
+            "people",
+            Some(("application/json", body)),
+            None,
+        )
+        .await
+    }
+
     async fn send(
         &self,
         method: Method,
@@ -133,14 +144,7 @@ async fn run_task(api: Api, task: u64) -> BTreeMap<String, Slot> {
         match rng.u8(..8) {
             0 | 1 => {
                 let body = json!({"fname": fname, "lname": key});
-                let reply = api
-                    .send(
-                        Method::POST,
-                        "people",
-                        Some(("application/json", body)),
-                        None,
-                    )
-                    .await;
+                let reply = api.create(body).await;
                 if let Slot::Live { .. } = slot {
                     assert_eq!(reply.status, StatusCode::CONFLICT, "{context}");
                 } else {
@@ -370,14 +374,7 @@ async fn writers_racing_with_one_if_match_have_exactly_one_winner() {
         let key = "Shared Ñame";
         let path = person_path(key);
         let body = json!({"fname": "Start", "lname": key});
-        let created = api
-            .send(
-                Method::POST,
-                "people",
-                Some(("application/json", body)),
-                None,
-            )
-            .await;
+        let created = api.create(body).await;
         assert_eq!(created.status, StatusCode::CREATED);
         for round in 0..RACE_ROUNDS {
             let current = api.send(Method::GET, &path, None, None).await;
@@ -429,14 +426,7 @@ async fn writers_racing_with_one_if_match_have_exactly_one_winner() {
                         StatusCode::GONE
                     );
                     let body = json!({"fname": "Back", "lname": key});
-                    let again = api
-                        .send(
-                            Method::POST,
-                            "people",
-                            Some(("application/json", body)),
-                            None,
-                        )
-                        .await;
+                    let again = api.create(body).await;
                     assert_eq!(again.status, StatusCode::CREATED);
                 }
                 [StatusCode::PRECONDITION_FAILED, StatusCode::NO_CONTENT] => {

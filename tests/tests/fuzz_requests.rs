@@ -496,28 +496,31 @@ fn expected_write(
     (204, Some(new_fname))
 }
 
+/// A mock where `Gone` was created and then deleted (so it answers 410).
+async fn app_with_gone() -> App {
+    let app = App::new().await;
+    for (method, uri, body) in [
+        (
+            Method::POST,
+            "/api/v1/people",
+            r#"{"fname":"G","lname":"Gone"}"#,
+        ),
+        (Method::DELETE, "/api/v1/people/Gone", ""),
+    ] {
+        let req = request(method, uri)
+            .header(AUTHORIZATION, bearer(&app.token))
+            .header(CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .expect("a request");
+        assert!(app.send(req).await.status.is_success());
+    }
+    app
+}
+
 #[test]
 fn merge_patches_and_replacements() {
     let rt = runtime();
-    let app = rt.block_on(async {
-        let app = App::new().await;
-        for (method, uri, body) in [
-            (
-                Method::POST,
-                "/api/v1/people",
-                r#"{"fname":"G","lname":"Gone"}"#,
-            ),
-            (Method::DELETE, "/api/v1/people/Gone", ""),
-        ] {
-            let req = request(method, uri)
-                .header(AUTHORIZATION, bearer(&app.token))
-                .header(CONTENT_TYPE, "application/json")
-                .body(Body::from(body))
-                .expect("a request");
-            assert!(app.send(req).await.status.is_success());
-        }
-        app
-    });
+    let app = rt.block_on(app_with_gone());
     let target = select(&["Farrell", "Brockman", "Easter", "Gone", "Never"][..]);
     let lname = prop_oneof![
         3 => Just(Some(Value::String("=path".into()))),
@@ -739,25 +742,7 @@ async fn uploads_of(app: &App, lname: &str) -> (u16, Option<String>, Value) {
 #[test]
 fn multipart_bodies() {
     let rt = runtime();
-    let app = rt.block_on(async {
-        let app = App::new().await;
-        for (method, uri, body) in [
-            (
-                Method::POST,
-                "/api/v1/people",
-                r#"{"fname":"G","lname":"Gone"}"#,
-            ),
-            (Method::DELETE, "/api/v1/people/Gone", ""),
-        ] {
-            let req = request(method, uri)
-                .header(AUTHORIZATION, bearer(&app.token))
-                .header(CONTENT_TYPE, "application/json")
-                .body(Body::from(body))
-                .expect("a request");
-            assert!(app.send(req).await.status.is_success());
-        }
-        app
-    });
+    let app = rt.block_on(app_with_gone());
     let strategy = (
         any::<bool>(),
         select(&["Brockman", "Brockman", "Gone", "Never"][..]),

@@ -113,6 +113,12 @@ impl App {
             .await
     }
 
+    /// A multipart POST of `parts` with a bearer token.
+    pub async fn upload(&self, token: &str, uri: &str, parts: &[Part<'_>]) -> Resp {
+        self.send(multipart_request(uri, token, multipart(parts)))
+            .await
+    }
+
     pub async fn create(&self, token: &str, fname: &str, lname: &str) -> Resp {
         self.post_json(
             token,
@@ -163,6 +169,36 @@ pub struct Part<'a> {
     pub data: &'a [u8],
 }
 
+impl<'a> Part<'a> {
+    /// A file part: a filename and no Content-Type.
+    pub fn file(name: &'a str, filename: &'a str, data: &'a [u8]) -> Self {
+        Self {
+            name,
+            filename: Some(filename),
+            content_type: None,
+            data,
+        }
+    }
+
+    /// A text part: no filename and no Content-Type.
+    pub fn text(name: &'a str, data: &'a [u8]) -> Self {
+        Self {
+            name,
+            filename: None,
+            content_type: None,
+            data,
+        }
+    }
+
+    /// The same part with a Content-Type.
+    pub fn with_content_type(self, content_type: &'a str) -> Self {
+        Self {
+            content_type: Some(content_type),
+            ..self
+        }
+    }
+}
+
 pub const BOUNDARY: &str = "XyZ-boundary-123";
 
 /// A complete multipart/form-data body.
@@ -200,12 +236,7 @@ pub fn multipart_request(uri: &str, token: &str, body: Vec<u8>) -> Request<Body>
 
 /// A photo upload of a PNG.
 pub fn photo_request(lname: &str, token: &str) -> Request<Body> {
-    let body = multipart(&[Part {
-        name: "file",
-        filename: Some("me.png"),
-        content_type: Some("image/png"),
-        data: PNG,
-    }]);
+    let body = multipart(&[Part::file("file", "me.png", PNG).with_content_type("image/png")]);
     multipart_request(&format!("{}/photo", person_uri(lname)), token, body)
 }
 

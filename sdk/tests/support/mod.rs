@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use people_mock::{PeopleMock, PeopleMockBuilder};
-use people_sdk::{Client, ClientBuilder};
+use people_sdk::{Client, ClientBuilder, ClientCredentials};
 use sha2::{Digest, Sha256};
 
 /// The keys of the contract that must round-trip through every route.
@@ -35,6 +35,23 @@ pub fn client_builder(mock: &PeopleMock) -> ClientBuilder {
 /// A client for the mock, with the demo client's credentials.
 pub fn client(mock: &PeopleMock) -> Client {
     client_builder(mock).build().expect("client")
+}
+
+/// A token source for the mock's token endpoint, with the demo client's credentials.
+pub fn credentials(mock: &PeopleMock) -> ClientCredentials {
+    ClientCredentials::builder(
+        mock.base_url().join("oauth/token").unwrap(),
+        mock.client_id(),
+        mock.client_secret(),
+    )
+    .build()
+    .unwrap()
+}
+
+/// A wiremock mock for `POST /api/v1/oauth/token`, to be given its matchers and answer.
+pub fn token_endpoint() -> wiremock::MockBuilder {
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .and(wiremock::matchers::path("/api/v1/oauth/token"))
 }
 
 /// Fails the test instead of hanging when `f` takes more than 60 s.
