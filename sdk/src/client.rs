@@ -691,12 +691,14 @@ impl Client {
             }
             _ => sending.await,
         };
-        let resp = result.map_err(|e| Error::from_reqwest(e).with_call(info))?;
+        let mut resp = result.map_err(|e| Error::from_reqwest(e).with_call(info))?;
         if let Some(rl) = RateLimit::from_headers(resp.headers()) {
             *inner
                 .last_rate_limit
                 .lock()
                 .unwrap_or_else(|p| p.into_inner()) = Some(rl);
+            // Parsed once: what the call returns takes it from here (`RateLimit::of`).
+            resp.extensions_mut().insert(rl);
         }
         let status = resp.status();
         if status.is_success() {

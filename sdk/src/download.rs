@@ -72,7 +72,7 @@ impl Download {
             .and_then(disposition_file_name);
         Download {
             etag: ETag::from_headers(headers),
-            rate_limit: RateLimit::from_headers(headers),
+            rate_limit: RateLimit::of(&response),
             content_type,
             file_name,
             response,

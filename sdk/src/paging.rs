@@ -339,7 +339,7 @@ impl ListPeople {
         let info = call.info.clone();
         let resp = self.client.execute(call).await?;
         let links = PageLinks::from_headers(resp.headers());
-        let rate_limit = RateLimit::from_headers(resp.headers());
+        let rate_limit = RateLimit::of(&resp);
         let body: PeoplePage = read_json(resp, &info, "page of people").await?;
         Ok(Page {
             items: body.data,

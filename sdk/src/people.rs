@@ -114,7 +114,7 @@ impl People {
             .accept_json()
             .json("application/json", &body)?;
         let resp = self.client.execute(call).await?;
-        Ok(Written::from_headers(resp.headers()))
+        Ok(Written::from_response(&resp))
     }
 }
 
@@ -154,7 +154,7 @@ impl PersonRef {
         let resp = self.client.execute(call).await?;
         // What the headers say is taken before the body consumes the response.
         let etag = ETag::from_headers(resp.headers());
-        let rate_limit = RateLimit::from_headers(resp.headers());
+        let rate_limit = RateLimit::of(&resp);
         let person: Person = read_json(resp, &info, "person").await?;
         Ok(Fetched::from_parts(person, etag, rate_limit))
     }
@@ -223,7 +223,7 @@ pub(crate) async fn send_write(
         call = call.header(IF_MATCH, if_match_header(etag)?);
     }
     let resp = client.execute(call).await?;
-    Ok(Written::from_headers(resp.headers()))
+    Ok(Written::from_response(&resp))
 }
 
 macro_rules! into_future {

@@ -52,6 +52,11 @@ impl RateLimit {
         })
     }
 
+    /// The rate limit the client parsed from this response's headers when it arrived.
+    pub(crate) fn of(response: &reqwest::Response) -> Option<RateLimit> {
+        response.extensions().get::<RateLimit>().copied()
+    }
+
     /// When the current window ends.
     pub fn reset_at(&self) -> SystemTime {
         UNIX_EPOCH

@@ -152,14 +152,15 @@ pub struct Written {
 }
 
 impl Written {
-    pub(crate) fn from_headers(headers: &HeaderMap) -> Self {
+    pub(crate) fn from_response(response: &reqwest::Response) -> Self {
+        let headers = response.headers();
         Written {
             etag: ETag::from_headers(headers),
             location: headers
                 .get(LOCATION)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned),
-            rate_limit: RateLimit::from_headers(headers),
+            rate_limit: RateLimit::of(response),
         }
     }
 
