@@ -364,13 +364,7 @@ impl Form {
     /// Encodes the form as a streaming body with its exact length.
     pub(crate) async fn encode(&self) -> Result<Encoded, Error> {
         let segments = self.segments().await?;
-        let total: u64 = segments
-            .iter()
-            .map(|s| match s {
-                Segment::Static(b) => b.len() as u64,
-                Segment::Path(_, len) | Segment::Reader(_, len) => *len,
-            })
-            .sum();
+        let total = encoded_len(&segments);
         let body = stream::iter(segments).flat_map(segment_stream);
         let body: BoxStream<'static, std::io::Result<Bytes>> = match &self.progress {
             None => body.boxed(),
@@ -402,13 +396,7 @@ impl Form {
     #[cfg(test)]
     pub(crate) async fn to_bytes(&self) -> Result<(Vec<u8>, u64), Error> {
         let segments = self.segments().await?;
-        let total: u64 = segments
-            .iter()
-            .map(|s| match s {
-                Segment::Static(b) => b.len() as u64,
-                Segment::Path(_, len) | Segment::Reader(_, len) => *len,
-            })
-            .sum();
+        let total = encoded_len(&segments);
         let chunks: Vec<Bytes> = stream::iter(segments)
             .flat_map(segment_stream)
             .try_collect()
@@ -416,6 +404,17 @@ impl Form {
             .map_err(|e| Error::io(e, "encoding"))?;
         Ok((chunks.concat(), total))
     }
+}
+
+/// The exact number of bytes the segments encode to.
+fn encoded_len(segments: &[Segment]) -> u64 {
+    segments
+        .iter()
+        .map(|s| match s {
+            Segment::Static(b) => b.len() as u64,
+            Segment::Path(_, len) | Segment::Reader(_, len) => *len,
+        })
+        .sum()
 }
 
 fn segment_stream(segment: Segment) -> BoxStream<'static, std::io::Result<Bytes>> {

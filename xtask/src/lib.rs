@@ -51,23 +51,6 @@ pub fn codegen_view(spec: &mut Value) -> ViewNotes {
             continue;
         };
         for method in METHODS {
-            let multipart = item
-                .get(method)
-                .and_then(|op| op.pointer("/requestBody/content/multipart~1form-data"))
-                .is_some();
-            if multipart {
-                let id = item
-                    .get(method)
-                    .and_then(|op| op.get("operationId"))
-                    .and_then(Value::as_str)
-                    .unwrap_or("?")
-                    .to_owned();
-                notes
-                    .omitted
-                    .push(format!("{} {path} ({id})", method.to_uppercase()));
-                item.remove(method);
-                continue;
-            }
             let Some(op) = item.get_mut(method).and_then(Value::as_object_mut) else {
                 continue;
             };
@@ -76,6 +59,17 @@ pub fn codegen_view(spec: &mut Value) -> ViewNotes {
                 .and_then(Value::as_str)
                 .unwrap_or("?")
                 .to_owned();
+            if op
+                .get("requestBody")
+                .and_then(|body| body.pointer("/content/multipart~1form-data"))
+                .is_some()
+            {
+                notes
+                    .omitted
+                    .push(format!("{} {path} ({id})", method.to_uppercase()));
+                item.remove(method);
+                continue;
+            }
             if let Some(content) = op
                 .get_mut("requestBody")
                 .and_then(|body| body.get_mut("content"))
