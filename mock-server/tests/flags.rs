@@ -191,7 +191,15 @@ fn refresh_form(refresh: &str) -> String {
 
 #[tokio::test]
 async fn token_ttl() {
-    let program = Program::start(&["--log-format", "off", "--token-ttl", "1"]);
+    // A rate limit the poll never reaches.
+    let program = Program::start(&[
+        "--log-format",
+        "off",
+        "--token-ttl",
+        "1",
+        "--rate-limit",
+        "1000000",
+    ]);
     let before = Instant::now();
     let issued = program.token("demo-client", "demo-secret").await;
     assert_eq!(issued["expires_in"], 1);
