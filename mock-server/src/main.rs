@@ -103,24 +103,33 @@ fn init_logging(format: LogFormat) {
     };
 }
 
-async fn wait_for_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Resolves on SIGINT or SIGTERM (Ctrl-C elsewhere). On Unix the handlers are installed by this
+/// call, not when the future is first polled, so a signal sent as soon as the banner has been
+/// read stops the server cleanly instead of killing it.
+fn shutdown_signal() -> impl Future<Output = ()> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        async fn received(signal: std::io::Result<tokio::signal::unix::Signal>) {
+            match signal {
+                Ok(mut signal) => {
+                    signal.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
             }
-            Err(_) => std::future::pending::<()>().await,
         }
-    };
+        let interrupt = received(signal(SignalKind::interrupt()));
+        let terminate = received(signal(SignalKind::terminate()));
+        async move {
+            tokio::select! {
+                _ = interrupt => {}
+                _ = terminate => {}
+            }
+        }
+    }
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {}
-        _ = term => {}
+    async {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 
@@ -153,6 +162,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let stop = shutdown_signal();
     let base = mock.base_url();
     println!("people-mock listening on {base}");
     println!("  spec:  {base}openapi.yaml (and openapi.json; docs at {base}ui/)");
@@ -167,7 +177,7 @@ async fn main() -> ExitCode {
     for (id, _, scopes) in &args.clients {
         println!("  client:      {id} / (secret as given) ({scopes})");
     }
-    wait_for_signal().await;
+    stop.await;
     eprintln!("people-mock: shutting down");
     mock.shutdown().await;
     ExitCode::SUCCESS

@@ -2,9 +2,11 @@
 
 mod support;
 
+use std::cmp::Ordering;
+
 use axum::body::Body;
 use http::Method;
-use people_mock::PeopleMock;
+use people_mock::{PeopleMock, PersonSnapshot};
 use serde_json::Value;
 use support::*;
 
@@ -53,42 +55,94 @@ async fn defaults_and_meta() {
     }
 }
 
+/// The contract's order: by `sortby` in `order`, ties broken by `lname` ascending (code points).
+fn contract_order(a: &PersonSnapshot, b: &PersonSnapshot, sortby: &str, desc: bool) -> Ordering {
+    let key = match sortby {
+        "fname" => a.fname.cmp(&b.fname),
+        "timestamp" => a.timestamp.cmp(&b.timestamp),
+        "lname" => a.lname.cmp(&b.lname),
+        other => panic!("no sort key {other}"),
+    };
+    let key = if desc { key.reverse() } else { key };
+    key.then_with(|| a.lname.cmp(&b.lname))
+}
+
+/// The people of a page as the snapshots they show.
+fn people_of(body: &Value) -> Vec<PersonSnapshot> {
+    body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| PersonSnapshot {
+            fname: p["fname"].as_str().unwrap().to_string(),
+            lname: p["lname"].as_str().unwrap().to_string(),
+            timestamp: p["timestamp"].as_str().unwrap().parse().unwrap(),
+        })
+        .collect()
+}
+
+/// Every consecutive pair is in the contract's order (and no two are equal).
+fn assert_in_order(people: &[PersonSnapshot], sortby: &str, desc: bool) {
+    for pair in people.windows(2) {
+        assert_eq!(
+            contract_order(&pair[0], &pair[1], sortby, desc),
+            Ordering::Less,
+            "sortby={sortby} desc={desc}: {:?} before {:?}",
+            pair[0],
+            pair[1]
+        );
+    }
+}
+
 #[tokio::test]
 async fn walking_pages_with_links() {
     let app = App::with(PeopleMock::builder().people(45));
     let token = app.token().await;
-    let mut uri = "/api/v1/people?per_page=10&sortby=fname&order=desc".to_string();
-    let mut seen = Vec::new();
-    let mut pages = 0;
-    loop {
-        let resp = app.get(&token, &uri).await;
-        assert_eq!(resp.status, 200);
-        let body = resp.json();
-        pages += 1;
-        seen.extend(lnames(&body));
-        let link = resp.header("link").unwrap().to_string();
-        assert!(
-            link.contains("rel=\"first\"")
-                && link.contains("page=5&per_page=10&sortby=fname&order=desc>; rel=\"last\""),
-            "{link}"
-        );
-        match body["meta"]["pagination"]["links"]["next"].as_str() {
-            Some(next) => {
-                assert!(link.contains(&format!("<{next}>; rel=\"next\"")));
-                uri = next
-                    .strip_prefix("http://mock.test:1234")
-                    .unwrap()
-                    .to_string();
+    // 48 people; fnames repeat (12 of them), so ties are broken by lname.
+    for (sortby, order) in [("fname", "desc"), ("fname", "asc"), ("timestamp", "desc")] {
+        let desc = order == "desc";
+        let mut uri = format!("/api/v1/people?per_page=10&sortby={sortby}&order={order}");
+        let mut seen = Vec::new();
+        let mut pages = 0;
+        loop {
+            let resp = app.get(&token, &uri).await;
+            assert_eq!(resp.status, 200);
+            let body = resp.json();
+            pages += 1;
+            seen.extend(people_of(&body));
+            let link = resp.header("link").unwrap().to_string();
+            assert!(
+                link.contains("rel=\"first\"")
+                    && link.contains(&format!(
+                        "page=5&per_page=10&sortby={sortby}&order={order}>; rel=\"last\""
+                    )),
+                "{link}"
+            );
+            match body["meta"]["pagination"]["links"]["next"].as_str() {
+                Some(next) => {
+                    assert!(link.contains(&format!("<{next}>; rel=\"next\"")));
+                    uri = next
+                        .strip_prefix("http://mock.test:1234")
+                        .unwrap()
+                        .to_string();
+                }
+                None => break,
             }
-            None => break,
         }
+        assert_eq!(pages, 5);
+        // Every element, across pages, in order; and exactly everyone, each once.
+        assert_in_order(&seen, sortby, desc);
+        let mut want = app.state.people();
+        want.sort_by(|a, b| contract_order(a, b, sortby, desc));
+        let lnames_of = |people: &[PersonSnapshot]| -> Vec<String> {
+            people.iter().map(|p| p.lname.clone()).collect()
+        };
+        assert_eq!(
+            lnames_of(&seen),
+            lnames_of(&want),
+            "sortby={sortby} order={order}"
+        );
     }
-    assert_eq!(pages, 5);
-    assert_eq!(seen.len(), 48);
-    let mut unique = seen.clone();
-    unique.sort();
-    unique.dedup();
-    assert_eq!(unique.len(), 48);
 }
 
 #[tokio::test]
@@ -131,11 +185,15 @@ async fn sorting_and_filters() {
     // Ties on fname broken by lname ascending.
     let body = app.get(&token, "/api/v1/people?sortby=fname").await.json();
     assert_eq!(lnames(&body), ["Easter", "Adams", "Farrell", "Brockman"]);
+    assert_in_order(&people_of(&body), "fname", false);
+    // Newest first: the created one, then the seeds, created in the order Farrell, Brockman,
+    // Easter.
     let body = app
         .get(&token, "/api/v1/people?sortby=timestamp&order=desc")
         .await
         .json();
-    assert_eq!(lnames(&body)[0], "Adams");
+    assert_eq!(lnames(&body), ["Adams", "Easter", "Brockman", "Farrell"]);
+    assert_in_order(&people_of(&body), "timestamp", true);
     let body = app.get(&token, "/api/v1/people?fname=Doug").await.json();
     assert_eq!(lnames(&body), ["Adams", "Farrell"]);
     assert_eq!(body["meta"]["pagination"]["total"], 2);

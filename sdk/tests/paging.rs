@@ -131,8 +131,45 @@ async fn streams_cover_every_page_in_order() {
             .collect_all()
             .await
             .unwrap();
-        assert!(by_fname.iter().all(|p| p.fname.as_str() == "Doug"));
-        assert!(by_fname.iter().any(|p| p.lname.as_str() == "Farrell"));
+        let names: Vec<(&str, &str)> = by_fname
+            .iter()
+            .map(|p| (p.fname.as_str(), p.lname.as_str()))
+            .collect();
+        assert_eq!(names, [("Doug", "Farrell")]);
+
+        // By first name and by time, every element in the contract's order: the key, then
+        // lname ascending for ties (first names repeat among the generated people).
+        for (sortby, order) in [
+            (SortBy::Fname, SortOrder::Asc),
+            (SortBy::Fname, SortOrder::Desc),
+            (SortBy::Timestamp, SortOrder::Desc),
+        ] {
+            let got: Vec<String> = client
+                .people()
+                .list()
+                .sortby(sortby)
+                .order(order)
+                .per_page(50)
+                .stream()
+                .map_ok(|p| p.lname.to_string())
+                .try_collect()
+                .await
+                .unwrap();
+            let mut people = mock.people();
+            people.sort_by(|a, b| {
+                let key = match sortby {
+                    SortBy::Fname => a.fname.cmp(&b.fname),
+                    _ => a.timestamp.cmp(&b.timestamp),
+                };
+                let key = match order {
+                    SortOrder::Desc => key.reverse(),
+                    SortOrder::Asc => key,
+                };
+                key.then_with(|| a.lname.cmp(&b.lname))
+            });
+            let want: Vec<String> = people.into_iter().map(|p| p.lname).collect();
+            assert_eq!(got, want, "{sortby:?} {order:?}");
+        }
 
         // Nobody matches: one empty page, then the end.
         let none = client

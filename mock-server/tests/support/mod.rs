@@ -1,6 +1,9 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod program;
+pub mod wait;
+
 use axum::Router;
 use axum::body::Body;
 use bytes::Bytes;
