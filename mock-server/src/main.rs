@@ -103,24 +103,37 @@ fn init_logging(format: LogFormat) {
     };
 }
 
-async fn wait_for_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
+/// Listens for SIGINT and SIGTERM from the moment it is called, and returns a future that ends
+/// at the first of them. Called before the banner is printed: whoever starts the program and
+/// waits for its banner may stop it at once and still get a clean shutdown, not the default
+/// action of a signal that has no handler yet.
+#[cfg(unix)]
+fn stop_signal() -> impl std::future::Future<Output = ()> {
+    use tokio::signal::unix::{Signal, SignalKind, signal};
+    // A signal that cannot be listened for is never received; the other one still stops.
+    async fn received(signal: Option<Signal>) {
+        match signal {
+            Some(mut signal) => {
                 signal.recv().await;
             }
-            Err(_) => std::future::pending::<()>().await,
+            None => std::future::pending().await,
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {}
-        _ = term => {}
+    }
+    let interrupt = signal(SignalKind::interrupt()).ok();
+    let terminate = signal(SignalKind::terminate()).ok();
+    async move {
+        tokio::select! {
+            _ = received(interrupt) => {}
+            _ = received(terminate) => {}
+        }
+    }
+}
+
+/// Ctrl-C, the only stop signal here.
+#[cfg(not(unix))]
+fn stop_signal() -> impl std::future::Future<Output = ()> {
+    async {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 
@@ -128,6 +141,7 @@ async fn wait_for_signal() {
 async fn main() -> ExitCode {
     let args = Args::parse();
     init_logging(args.log_format);
+    let stopped = stop_signal();
     let mut builder = PeopleMock::builder()
         .addr(args.addr)
         .token_ttl(Duration::from_secs(args.token_ttl))
@@ -167,7 +181,7 @@ async fn main() -> ExitCode {
     for (id, _, scopes) in &args.clients {
         println!("  client:      {id} / (secret as given) ({scopes})");
     }
-    wait_for_signal().await;
+    stopped.await;
     eprintln!("people-mock: shutting down");
     mock.shutdown().await;
     ExitCode::SUCCESS
