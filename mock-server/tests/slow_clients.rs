@@ -49,17 +49,21 @@ async fn send_at_once(addr: &str, request: &str) -> String {
 #[tokio::test]
 async fn a_client_slow_to_send_its_head_is_cut_off() {
     let program = Program::start(&["--header-read-timeout", "1", "--log-format", "off"]).await;
+    // All connections first, then the waits: the timeouts run side by side.
+    let mut slow = Vec::new();
     for partial in [
         &b"GET /api/v1/peo"[..],
         &b"GET /api/v1/people HTTP/1.1\r\nHost: x\r\nAccept: appl"[..],
         &b"GET /api/v1/people HTTP/1.1\r\nHost: x\r\n"[..],
         &b""[..],
     ] {
-        let what = format!("{:?}", String::from_utf8_lossy(partial));
         let mut stream = TcpStream::connect(&program.addr)
             .await
             .expect("a connection");
         stream.write_all(partial).await.expect("a partial head");
+        slow.push((format!("{:?}", String::from_utf8_lossy(partial)), stream));
+    }
+    for (what, mut stream) in slow {
         let answer = closed_by_the_server(&mut stream, &what).await;
         assert!(
             answer.is_empty() || answer.starts_with("HTTP/1.1 4"),
