@@ -84,7 +84,7 @@ command -v npm >/dev/null || apt_install nodejs npm
 
 log "building people-mock and people-bench (release)"
 cargo build --release --locked -p people-mock --bin people-mock >&2
-TARGET_DIR=$(cargo metadata --format-version 1 --no-deps | jq -r .target_directory)
+. "$ROOT/scripts/lib/target-dir.sh"
 mkdir -p "$WORK/bin"
 # The mock is built on its own (its own feature set), as `cargo build -p people-mock` gives it.
 cp "$TARGET_DIR/release/people-mock" "$WORK/bin/people-mock"

@@ -13,7 +13,10 @@ DURATION=${DURATION:-60}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 MAX_GROWTH_KIB=${MAX_GROWTH_KIB:-10240}
-OUT=target/soak
+# The program and this script's outputs are in cargo's target directory
+# (see scripts/lib/target-dir.sh).
+. scripts/lib/target-dir.sh
+OUT=$TARGET_DIR/soak
 mkdir -p "$OUT"
 
 if ! command -v wrk >/dev/null; then
@@ -27,7 +30,7 @@ fi
 
 echo "==> building people-mock (release)"
 cargo build --locked --release -p people-mock --bin people-mock
-BIN=target/release/people-mock
+BIN=$TARGET_DIR/release/people-mock
 
 . scripts/lib/mock-server.sh
 SAMPLER_PID=

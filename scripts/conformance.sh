@@ -4,11 +4,15 @@
 # real token from the token endpoint. Zero failures expected.
 #
 # Environment:
-#   PROFILE       cargo profile of the binary: debug (default; cargo test has built it already
-#                 in CI) or release
-#   MAX_EXAMPLES  test cases per operation and phase (default 100; every operation is reached
-#                 with far fewer)
-#   SEED          the fixed seed (default 20261126)
+#   PEOPLE_MOCK_BIN  a people-mock program to run as it is (scripts/check.sh passes the one
+#                    `cargo test` built); without it the program is built with cargo
+#   PROFILE          cargo profile to build the program with: debug (default) or release
+#   MAX_EXAMPLES     test cases per operation and phase (default 100; every operation is
+#                    reached with far fewer)
+#   SEED             the fixed seed (default 20261126)
+#
+# The Python virtual environment and the run's files go to cargo's target directory (py/ and
+# conformance/; see scripts/lib/target-dir.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,11 +20,13 @@ PROFILE=${PROFILE:-debug}
 MAX_EXAMPLES=${MAX_EXAMPLES:-100}
 SEED=${SEED:-20261126}
 SCHEMATHESIS=4.32.5
-VENV=target/py
-OUT=target/conformance
-mkdir -p "$OUT"
 
 step() { printf '\n==> %s\n' "$*"; }
+
+. scripts/lib/target-dir.sh
+VENV=$TARGET_DIR/py
+OUT=$TARGET_DIR/conformance
+mkdir -p "$OUT"
 
 if [ ! -x "$VENV/bin/python" ]; then
   step "creating $VENV"
@@ -31,13 +37,16 @@ if [ "$("$VENV/bin/schemathesis" --version 2>/dev/null | grep -Eo '[0-9]+(\.[0-9
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS"
 fi
 
-step "building people-mock ($PROFILE)"
-if [ "$PROFILE" = release ]; then
+if [ -n "${PEOPLE_MOCK_BIN:-}" ]; then
+  BIN=$PEOPLE_MOCK_BIN
+elif [ "$PROFILE" = release ]; then
+  step "building people-mock (release)"
   cargo build --locked --release -p people-mock --bin people-mock
-  BIN=target/release/people-mock
+  BIN=$TARGET_DIR/release/people-mock
 else
+  step "building people-mock (debug)"
   cargo build --locked -p people-mock --bin people-mock
-  BIN=target/debug/people-mock
+  BIN=$TARGET_DIR/debug/people-mock
 fi
 
 step "starting people-mock"
@@ -223,7 +232,7 @@ step "schemathesis $SCHEMATHESIS: every phase, every check, seed $SEED, $MAX_EXA
 # --output-sanitize keeps the bearer token out of the printed reproduction commands.
 # Run from $OUT so that the tool's caches and reports stay there.
 SPEC=$PWD/spec/people.yaml
-ST=$PWD/$VENV/bin/schemathesis
+ST=$VENV/bin/schemathesis
 cd "$OUT"
 "$ST" --config-file schemathesis.toml run "$SPEC" \
   --url "$BASE" \

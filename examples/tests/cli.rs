@@ -285,11 +285,17 @@ async fn credentials_problems_have_their_own_exit_codes() {
 
 #[test]
 fn an_unreachable_server_is_a_transport_failure() {
-    // Port 9 (discard) on loopback: nothing listens there on a test machine.
+    // A loopback port bound by this test and not listening: connections to it are refused, and
+    // no other socket can take the port while the test runs.
+    let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
+    socket
+        .bind(([127, 0, 0, 1], 0).into())
+        .expect("a loopback port");
+    let base_url = format!("http://{}", socket.local_addr().expect("its address"));
     people()
         .args([
             "--base-url",
-            "http://127.0.0.1:9",
+            &base_url,
             "--client-id",
             "a",
             "--client-secret",

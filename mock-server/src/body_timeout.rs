@@ -134,4 +134,24 @@ mod tests {
         let bytes = body.collect().await.expect("whole").to_bytes();
         assert_eq!(bytes, Bytes::from_static(b"ababab"));
     }
+
+    /// Pauses shorter than the timeout are no stall, however long they add up to: each frame
+    /// that arrives gives the next a whole timeout again. On a paused clock, so the pauses are
+    /// exact whatever the machine's load.
+    #[tokio::test(start_paused = true)]
+    async fn pauses_shorter_than_the_timeout_are_no_stall() {
+        let started = tokio::time::Instant::now();
+        let chunks = Box::pin(stream::iter(0..4).then(|_| async {
+            tokio::time::sleep(Duration::from_secs(4)).await;
+            Ok::<_, Infallible>(Frame::data(Bytes::from_static(b"ab")))
+        }));
+        let close = Arc::new(Notify::new());
+        let body = IdleTimeoutBody::new(StreamBody::new(chunks), Duration::from_secs(5), close);
+        let bytes = body.collect().await.expect("whole").to_bytes();
+        assert_eq!(bytes, Bytes::from_static(b"abababab"));
+        assert!(
+            started.elapsed() >= Duration::from_secs(16),
+            "the pauses were taken"
+        );
+    }
 }

@@ -103,31 +103,35 @@ fn init_logging(format: LogFormat) {
     };
 }
 
-/// Resolves on SIGINT or SIGTERM (Ctrl-C elsewhere). On Unix the handlers are installed by this
-/// call, not when the future is first polled, so a signal sent as soon as the banner has been
-/// read stops the server cleanly instead of killing it.
-fn shutdown_signal() -> impl Future<Output = ()> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        async fn received(signal: std::io::Result<tokio::signal::unix::Signal>) {
-            match signal {
-                Ok(mut signal) => {
-                    signal.recv().await;
-                }
-                Err(_) => std::future::pending::<()>().await,
+/// Listens for SIGINT and SIGTERM from the moment it is called, and returns a future that ends
+/// at the first of them. Called before the banner is printed: whoever starts the program and
+/// waits for its banner may stop it at once and still get a clean shutdown, not the default
+/// action of a signal that has no handler yet.
+#[cfg(unix)]
+fn stop_signal() -> impl std::future::Future<Output = ()> {
+    use tokio::signal::unix::{Signal, SignalKind, signal};
+    // A signal that cannot be listened for is never received; the other one still stops.
+    async fn received(signal: Option<Signal>) {
+        match signal {
+            Some(mut signal) => {
+                signal.recv().await;
             }
-        }
-        let interrupt = received(signal(SignalKind::interrupt()));
-        let terminate = received(signal(SignalKind::terminate()));
-        async move {
-            tokio::select! {
-                _ = interrupt => {}
-                _ = terminate => {}
-            }
+            None => std::future::pending().await,
         }
     }
-    #[cfg(not(unix))]
+    let interrupt = signal(SignalKind::interrupt()).ok();
+    let terminate = signal(SignalKind::terminate()).ok();
+    async move {
+        tokio::select! {
+            _ = received(interrupt) => {}
+            _ = received(terminate) => {}
+        }
+    }
+}
+
+/// Ctrl-C, the only stop signal here.
+#[cfg(not(unix))]
+fn stop_signal() -> impl std::future::Future<Output = ()> {
     async {
         let _ = tokio::signal::ctrl_c().await;
     }
@@ -137,6 +141,7 @@ fn shutdown_signal() -> impl Future<Output = ()> {
 async fn main() -> ExitCode {
     let args = Args::parse();
     init_logging(args.log_format);
+    let stopped = stop_signal();
     let mut builder = PeopleMock::builder()
         .addr(args.addr)
         .token_ttl(Duration::from_secs(args.token_ttl))
@@ -162,7 +167,6 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let stop = shutdown_signal();
     let base = mock.base_url();
     println!("people-mock listening on {base}");
     println!("  spec:  {base}openapi.yaml (and openapi.json; docs at {base}ui/)");
@@ -177,7 +181,7 @@ async fn main() -> ExitCode {
     for (id, _, scopes) in &args.clients {
         println!("  client:      {id} / (secret as given) ({scopes})");
     }
-    stop.await;
+    stopped.await;
     eprintln!("people-mock: shutting down");
     mock.shutdown().await;
     ExitCode::SUCCESS

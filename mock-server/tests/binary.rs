@@ -1,70 +1,36 @@
 //! The `people-mock` program: flags, start-up banner, serving, and SIGTERM.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod support;
 
-struct Running {
-    child: Child,
-    base: String,
-    banner: Vec<String>,
-}
+use std::process::Command;
 
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(extra: &[&str]) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_people-mock"))
-        .args(["--addr", "127.0.0.1:0", "--log-format", "off"])
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary starts");
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let first = lines.next().unwrap().unwrap();
-    let base = first.rsplit(' ').next().unwrap().to_string();
-    let banner: Vec<String> = lines.by_ref().take(5).map(|l| l.unwrap()).collect();
-    std::thread::spawn(move || for _ in lines {});
-    Running {
-        child,
-        base,
-        banner,
-    }
-}
-
-fn wait_exit(child: &mut Child) -> Option<std::process::ExitStatus> {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        if let Ok(Some(status)) = child.try_wait() {
-            return Some(status);
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    None
-}
+use support::program::Program;
 
 #[tokio::test]
 async fn serves_prints_credentials_and_stops_on_sigterm() {
-    let mut running = start(&[
+    let mut running = Program::start(&[
+        "--log-format",
+        "off",
         "--client",
         "robot:robot-secret:people:read",
         "--people",
         "7",
         "--rate-limit",
         "50",
-    ]);
+    ])
+    .await;
     assert!(
         running.base.starts_with("http://127.0.0.1:") && running.base.ends_with("/api/v1/"),
         "{}",
         running.base
     );
-    let banner = running.banner.join("\n");
+    // The extra client's line ends the banner.
+    let banner = running
+        .stdout
+        .until("the extra client in the banner", |text| {
+            text.lines().any(|line| line.contains("robot /"))
+        })
+        .await;
     assert!(banner.contains("demo-client / demo-secret"), "{banner}");
     assert!(banner.contains("reader / reader-secret"), "{banner}");
 
@@ -91,13 +57,7 @@ async fn serves_prints_credentials_and_stops_on_sigterm() {
     let body: serde_json::Value = resp.json().await.unwrap();
     assert_eq!(body["meta"]["pagination"]["total"], 10);
 
-    let pid = running.child.id().to_string();
-    let killed = Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .expect("kill runs");
-    assert!(killed.success());
-    let status = wait_exit(&mut running.child).expect("the server exits after SIGTERM");
+    let status = running.terminate().await;
     assert!(status.success(), "{status:?}");
 }
 

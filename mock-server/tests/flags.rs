@@ -101,7 +101,8 @@ async fn size_limits() {
         "10",
         "--attachment-request-limit",
         "15",
-    ]);
+    ])
+    .await;
     let token = program.demo_token().await;
 
     // --json-limit
@@ -199,7 +200,8 @@ async fn token_ttl() {
         "1",
         "--rate-limit",
         "1000000",
-    ]);
+    ])
+    .await;
     let before = Instant::now();
     let issued = program.token("demo-client", "demo-secret").await;
     assert_eq!(issued["expires_in"], 1);
@@ -217,7 +219,7 @@ async fn token_ttl() {
 
 #[tokio::test]
 async fn refresh_ttl() {
-    let program = Program::start(&["--log-format", "off", "--refresh-ttl", "1"]);
+    let program = Program::start(&["--log-format", "off", "--refresh-ttl", "1"]).await;
     let before = Instant::now();
     let issued = program.token("reader", "reader-secret").await;
     let refresh = issued["refresh_token"].as_str().unwrap();
@@ -255,7 +257,8 @@ async fn rate_limit_and_rate_window() {
         "2",
         "--rate-window",
         "1",
-    ]);
+    ])
+    .await;
     let token = program.demo_token().await;
     let before = Instant::now();
     for remaining in ["1", "0"] {
@@ -286,7 +289,7 @@ async fn rate_limit_and_rate_window() {
 
 #[tokio::test]
 async fn journal() {
-    let program = Program::start(&["--log-format", "off", "--journal", "2"]);
+    let program = Program::start(&["--log-format", "off", "--journal", "2"]).await;
     let token = program.demo_token().await;
     for path in ["people/Farrell", "people/Easter"] {
         assert_eq!(program.get(&token, path).await.status(), 200);
@@ -324,7 +327,8 @@ async fn clients_and_no_default_clients() {
         "robot:robot-secret:people:read",
         "--client",
         "writer:writer-secret:people:read,people:write",
-    ]);
+    ])
+    .await;
     for (id, secret) in [("demo-client", "demo-secret"), ("reader", "reader-secret")] {
         let resp = program
             .token_response(&format!(
@@ -368,7 +372,7 @@ async fn clients_and_no_default_clients() {
     );
     assert_eq!(config["generated_people"], 4);
 
-    let stopped = program.stop();
+    let stopped = program.stop().await;
     let banner = stopped.stdout.join("\n");
     assert!(!banner.contains("demo-client"), "{banner}");
     assert!(!banner.contains("reader-secret"), "{banner}");
@@ -382,7 +386,7 @@ async fn clients_and_no_default_clients() {
 /// Starts the program with `--log-format FORMAT`, makes one request, stops it, and returns its
 /// standard error.
 async fn log_of(format: &str) -> Vec<String> {
-    let program = Program::start(&["--log-format", format]);
+    let program = Program::start(&["--log-format", format]).await;
     let resp = program
         .http
         .get(program.url("people/Farrell"))
@@ -391,7 +395,7 @@ async fn log_of(format: &str) -> Vec<String> {
         .unwrap();
     assert_eq!(resp.status(), 401);
     // The request's line is written before the answer is sent.
-    let stopped = program.stop();
+    let stopped = program.stop().await;
     assert!(stopped.status.success(), "{:?}", stopped.status);
     stopped.stderr
 }
@@ -440,7 +444,8 @@ async fn header_and_body_read_timeouts() {
         "1",
         "--body-read-timeout",
         "1",
-    ]);
+    ])
+    .await;
     let addr = program.origin.strip_prefix("http://").unwrap().to_string();
     let token = program.demo_token().await;
 
@@ -487,8 +492,9 @@ async fn addr_from_the_environment() {
     let mut command = Command::new(env!("CARGO_BIN_EXE_people-mock"));
     command
         .env("PEOPLE_MOCK_ADDR", "127.0.0.1:0")
+        .env_remove("RUST_LOG")
         .args(["--log-format", "off"]);
-    let program = Program::spawn(command);
+    let program = Program::spawn(command).await;
     // A free port, not the default 127.0.0.1:8080.
     assert!(
         program.base.starts_with("http://127.0.0.1:") && !program.base.contains(":8080/"),

@@ -1,7 +1,8 @@
 # Starts, waits for and stops people-mock servers. Source it from a bash script:
 #
+#   . scripts/lib/target-dir.sh
 #   . scripts/lib/mock-server.sh
-#   start_people_mock target/debug/people-mock target/out/server --rate-limit 1000000 || exit 1
+#   start_people_mock "$TARGET_DIR/debug/people-mock" "$TARGET_DIR/out/server" --rate-limit 1000000 || exit 1
 #   trap stop_people_mock EXIT
 #
 # start_people_mock BIN LOG [ARGS...]

@@ -255,6 +255,7 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
+        #![proptest_config(crate::proptest_seed::config(256))]
         #[test]
         fn disposition_parsing_never_panics(value in "\\PC{0,200}") {
             let _ = disposition_file_name(&value);

@@ -805,7 +805,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        #![proptest_config(crate::proptest_seed::config(200))]
 
         #[test]
         fn any_error_response_is_classified_without_panicking(

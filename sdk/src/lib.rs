@@ -80,6 +80,8 @@ pub mod types {
 }
 
 mod names;
+#[cfg(test)]
+mod proptest_seed;
 
 pub mod attachments;
 pub mod auth;

@@ -517,7 +517,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        #![proptest_config(crate::proptest_seed::config(64))]
 
         #[test]
         fn the_announced_length_is_exact(

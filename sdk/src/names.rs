@@ -169,7 +169,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        #![proptest_config(crate::proptest_seed::config(4000))]
         #[test]
         fn the_names_follow_the_spec_pattern(
             name in "\\PC{0,70}|[ /\\t\\n\\u{85}a-z]{0,5}|[a\\x00-\\x1f\\u{7f}-\\u{a0} /\\u{feff}\\u{3000}\\u{2028}\\u{1680}\\u{180e}李😀]{0,66}"

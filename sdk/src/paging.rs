@@ -467,6 +467,7 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(crate::proptest_seed::config(256))]
         #[test]
         fn link_parsing_never_panics(value in "\\PC{0,200}") {
             let _ = parse_link_header(&value);

@@ -299,6 +299,7 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(crate::proptest_seed::config(256))]
         #[test]
         fn retry_after_parsing_never_panics(value in "\\PC{0,40}", secs in 0u64..4_000_000_000) {
             let now = SystemTime::UNIX_EPOCH + Duration::from_secs(secs);

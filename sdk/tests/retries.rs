@@ -163,8 +163,10 @@ async fn slow_responses_time_out() {
             .build()
             .unwrap();
         client.token_info().await.unwrap();
+        // The delays are longer than the test's bound: the answers never come in time, however
+        // slow the machine.
         mock.inject(
-            Fault::delay(Duration::from_secs(3))
+            Fault::delay(Duration::from_secs(600))
                 .method("GET")
                 .path(FARRELL)
                 .times(1),
@@ -174,7 +176,7 @@ async fn slow_responses_time_out() {
         assert!(err.is_retryable());
         // Downloads: the timeout bounds the wait for the headers.
         mock.inject(
-            Fault::delay(Duration::from_secs(3))
+            Fault::delay(Duration::from_secs(600))
                 .path("/api/v1/people/Farrell/photo")
                 .times(1),
         );

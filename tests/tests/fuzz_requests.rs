@@ -19,12 +19,19 @@ use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, ETAG, IF_MATCH, LOCATION
 use http::{HeaderName, HeaderValue, Method, Request};
 use proptest::prelude::*;
 use proptest::sample::select;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::{
+    Config, FileFailurePersistence, RngSeed, TestCaseError, TestRunner, contextualize_config,
+};
 use serde_json::{Map, Value, json};
 use support::*;
 
 /// Runs `cases` cases of a property; a failure panics with the smallest input proptest found.
 /// The statuses seen are printed (`--nocapture`), to show which rules the inputs reached.
+///
+/// The cases share one mock, so a case may depend on the ones before it: the whole run is
+/// reproducible from its seed, which is printed first (the test harness shows it with a failure)
+/// and can be set with `PROPTEST_RNG_SEED`, which proptest reads too. A failing case is also kept
+/// in `fuzz_requests.proptest-regressions`, beside this file, and tried first by later runs.
 fn check<S>(
     name: &str,
     cases: u32,
@@ -34,11 +41,20 @@ fn check<S>(
     S: Strategy,
     S::Value: Debug,
 {
-    let config = Config {
+    let seed = std::env::var("PROPTEST_RNG_SEED")
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or_else(|| fastrand::u64(..));
+    eprintln!("{name}: seed {seed}; replay with PROPTEST_RNG_SEED={seed}");
+    let config = contextualize_config(Config {
         cases,
-        failure_persistence: None,
+        rng_seed: RngSeed::Fixed(seed),
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
+            "proptest-regressions",
+        ))),
+        source_file: Some(file!()),
         ..Config::default()
-    };
+    });
     let seen = RefCell::new(BTreeMap::<u16, u32>::new());
     let result = TestRunner::new(config).run(&strategy, |input| {
         let status = test(input)?;
@@ -46,7 +62,7 @@ fn check<S>(
         Ok(())
     });
     if let Err(failure) = result {
-        panic!("{failure}");
+        panic!("{name} (seed {seed}): {failure}");
     }
     eprintln!("{name}: statuses {:?}", seen.borrow());
 }

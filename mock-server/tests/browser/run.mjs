@@ -4,8 +4,9 @@
 //   node run.mjs BASE_URL [--out DIR]
 //
 // BASE_URL is the server's origin (e.g. http://127.0.0.1:8080). Screenshots go to DIR
-// (default target/browser). playwright-core is looked up normally, then in target/browser/node,
-// where scripts/browser-test.sh installs it. Exits non-zero when a check fails.
+// (default target/browser). playwright-core is looked up normally, then in DIR/node, where
+// scripts/browser-test.sh installs it (DIR is browser/ in cargo's target directory there), then in
+// target/browser/node. Exits non-zero when a check fails.
 
 import { createRequire } from "node:module";
 import { mkdirSync } from "node:fs";
@@ -29,8 +30,13 @@ function parseArgs(argv) {
   return args;
 }
 
-function loadPlaywright() {
-  for (const from of [import.meta.url, join(repoRoot, "target", "browser", "node", "index.js")]) {
+function loadPlaywright(out) {
+  const places = [
+    import.meta.url,
+    join(resolve(out), "node", "index.js"),
+    join(repoRoot, "target", "browser", "node", "index.js"),
+  ];
+  for (const from of places) {
     try {
       return createRequire(from)("playwright-core");
     } catch {
@@ -42,7 +48,7 @@ function loadPlaywright() {
 }
 
 const { base, out } = parseArgs(process.argv.slice(2));
-const { chromium } = loadPlaywright();
+const { chromium } = loadPlaywright(out);
 
 // Debian's Chromium: the browser builds that Playwright would download are not available here.
 const LAUNCH = {

@@ -1,31 +1,38 @@
-//! The `people-mock` program run as a child process: where it listens (from its banner), what
-//! it writes, and a few HTTP calls to it.
+//! The `people-mock` program of this build, run as a child process on a free loopback port:
+//! where it listens (from its banner), what it writes, and a few HTTP calls to it.
+//!
+//! Cargo builds the program before it builds the tests of its own package and names it in
+//! `CARGO_BIN_EXE_people-mock`: no test builds anything, and no timer includes a build.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{ErrorKind, Read};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
+use tokio::sync::watch;
 
-/// How long a stopped program may take to exit.
-const EXIT_BOUND: Duration = Duration::from_secs(10);
+/// How long a test waits for the program to do what it must (print a line, close a connection,
+/// exit): a bound against hanging, not a speed goal.
+pub const BOUND: Duration = Duration::from_secs(60);
 
-/// A running `people-mock` process, killed when dropped.
+/// A running `people-mock`, killed (by its own handle) when dropped.
 pub struct Program {
     child: Child,
+    /// `127.0.0.1:PORT`.
+    pub addr: String,
     /// `http://127.0.0.1:PORT/api/v1/`, read from the first line of the banner.
     pub base: String,
     /// `http://127.0.0.1:PORT`.
     pub origin: String,
     /// A client for calls to it.
     pub http: reqwest::Client,
-    stdout: Collected,
-    stderr: Collected,
+    /// What it writes on standard output: its start-up banner.
+    pub stdout: Pipe,
+    /// What it writes on standard error: its request log.
+    pub stderr: Pipe,
 }
 
-/// Everything a stopped program wrote, line by line.
+/// How a stopped program ended and everything it wrote, line by line.
 #[derive(Debug)]
 pub struct Stopped {
     pub status: ExitStatus,
@@ -33,81 +40,85 @@ pub struct Stopped {
     pub stderr: Vec<String>,
 }
 
-/// Lines read from a pipe by a thread of their own, so the program never blocks on a full pipe.
-struct Collected {
-    lines: Arc<Mutex<Vec<String>>>,
-    reader: Option<JoinHandle<()>>,
-}
-
-impl Collected {
-    fn spawn(pipe: impl Read + Send + 'static, first: Vec<String>) -> Self {
-        let lines = Arc::new(Mutex::new(first));
-        let sink = lines.clone();
-        let reader = std::thread::spawn(move || {
-            for line in BufReader::new(pipe).lines() {
-                let Ok(line) = line else { break };
-                sink.lock().unwrap().push(line);
-            }
-        });
-        Self {
-            lines,
-            reader: Some(reader),
-        }
-    }
-
-    /// Every line, once the pipe is closed.
-    fn finish(mut self) -> Vec<String> {
-        if let Some(reader) = self.reader.take() {
-            reader.join().expect("the pipe reader ends");
-        }
-        std::mem::take(&mut *self.lines.lock().unwrap())
-    }
-}
-
 impl Program {
-    /// Starts the program on a free loopback port with `args` (and `RUST_LOG` unset).
-    pub fn start(args: &[&str]) -> Self {
+    /// Starts the program on `127.0.0.1:0` with `args`, `RUST_LOG` unset, and waits for the
+    /// first line of its banner, which names its address.
+    pub async fn start(args: &[&str]) -> Self {
+        let mut command = Self::command(args);
+        command.env_remove("RUST_LOG");
+        Self::spawn(command).await
+    }
+
+    /// [`start`](Self::start) with `RUST_LOG=trace`: every event on standard error.
+    pub async fn start_tracing(args: &[&str]) -> Self {
+        let mut command = Self::command(args);
+        command.env("RUST_LOG", "trace");
+        Self::spawn(command).await
+    }
+
+    /// The program with `--addr 127.0.0.1:0` and `args`, not started.
+    fn command(args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_people-mock"));
         command.args(["--addr", "127.0.0.1:0"]).args(args);
-        Self::spawn(command)
+        command
     }
 
-    /// Starts the program as `command` says; it must not name a fixed port.
-    pub fn spawn(mut command: Command) -> Self {
-        let mut child = command
-            .env_remove("RUST_LOG")
+    /// Starts the program as `command` says (it must not name a fixed port), with its output
+    /// piped, and waits for the first line of its banner.
+    pub async fn spawn(mut command: Command) -> Self {
+        command
+            .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the program starts");
-        let stdout = child.stdout.take().expect("a piped stdout");
-        let stderr = child.stderr.take().expect("a piped stderr");
-        let stderr = Collected::spawn(stderr, Vec::new());
-        let mut stdout = BufReader::new(stdout);
-        let mut first = String::new();
-        stdout
-            .read_line(&mut first)
-            .expect("the banner can be read");
-        let first = first.trim_end().to_string();
-        let Some(base) = first.strip_prefix("people-mock listening on ") else {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("no banner: {first:?}; stderr: {:?}", stderr.finish());
-        };
-        let base = base.to_string();
-        let origin = base
-            .strip_suffix("/api/v1/")
-            .expect("the base URL ends with /api/v1/")
-            .to_string();
-        let stdout = Collected::spawn(stdout, vec![first]);
-        Self {
+            .stderr(Stdio::piped());
+        let mut child = command.spawn().expect("people-mock starts");
+        let stdout = Pipe::read(child.stdout.take().expect("a stdout pipe"));
+        let stderr = Pipe::read(child.stderr.take().expect("a stderr pipe"));
+        // Killed by the handle's drop if anything below fails.
+        let mut program = Program {
             child,
-            base,
-            origin,
+            addr: String::new(),
+            base: String::new(),
+            origin: String::new(),
             http: reqwest::Client::new(),
             stdout,
             stderr,
-        }
+        };
+        let banner = program
+            .stdout
+            .until("the first line of the banner", |text| text.contains('\n'))
+            .await;
+        let first = banner.lines().next().unwrap_or_default();
+        program.base = first
+            .strip_prefix("people-mock listening on ")
+            .unwrap_or_else(|| panic!("not the banner: {first:?}"))
+            .to_owned();
+        program.addr = program
+            .base
+            .trim_start_matches("http://")
+            .split('/')
+            .next()
+            .expect("host:port")
+            .to_owned();
+        program.origin = format!("http://{}", program.addr);
+        program
+    }
+
+    /// Sends SIGTERM and waits (within [`BOUND`]) for the program to exit; returns how it ended.
+    pub async fn terminate(&mut self) -> ExitStatus {
+        let pid = libc::pid_t::try_from(self.child.id()).expect("a pid fits in pid_t");
+        // SAFETY: kill(2) takes two integers and touches no memory of this process. The pid is
+        // that of our child, which has not been waited for, so it names no other process.
+        let sent = unsafe { libc::kill(pid, libc::SIGTERM) };
+        assert_eq!(
+            sent,
+            0,
+            "kill({pid}, SIGTERM): {}",
+            std::io::Error::last_os_error()
+        );
+        // A process's pipes close when it exits; then `wait` only collects its status.
+        self.stdout.closed().await;
+        self.stderr.closed().await;
+        self.child.wait().expect("the program's exit status")
     }
 
     /// `base` joined with a path relative to `/api/v1/`.
@@ -166,39 +177,13 @@ impl Program {
     }
 
     /// Sends SIGTERM, waits for the exit, and returns everything the program wrote.
-    pub fn stop(mut self) -> Stopped {
-        let pid = self.child.id().to_string();
-        let killed = Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .expect("kill runs");
-        assert!(killed.success());
-        let deadline = Instant::now() + EXIT_BOUND;
-        let status = loop {
-            if let Some(status) = self.child.try_wait().expect("the child can be waited for") {
-                break status;
-            }
-            assert!(Instant::now() < deadline, "no exit after SIGTERM");
-            std::thread::sleep(Duration::from_millis(10));
-        };
-        let stdout = std::mem::replace(
-            &mut self.stdout,
-            Collected {
-                lines: Arc::default(),
-                reader: None,
-            },
-        );
-        let stderr = std::mem::replace(
-            &mut self.stderr,
-            Collected {
-                lines: Arc::default(),
-                reader: None,
-            },
-        );
+    pub async fn stop(mut self) -> Stopped {
+        let status = self.terminate().await;
+        let lines = |pipe: &Pipe| pipe.text().lines().map(str::to_owned).collect();
         Stopped {
             status,
-            stdout: stdout.finish(),
-            stderr: stderr.finish(),
+            stdout: lines(&self.stdout),
+            stderr: lines(&self.stderr),
         }
     }
 }
@@ -207,5 +192,71 @@ impl Drop for Program {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// Everything written on one pipe so far, and whether the writer has closed it.
+#[derive(Default)]
+struct Written {
+    bytes: Vec<u8>,
+    closed: bool,
+}
+
+/// One output pipe of the program, read to its end on a thread of its own, so that a test can
+/// wait for a given line instead of sleeping and hoping it has come.
+pub struct Pipe(watch::Receiver<Written>);
+
+impl Pipe {
+    fn read(mut pipe: impl Read + Send + 'static) -> Self {
+        let (tx, rx) = watch::channel(Written::default());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            loop {
+                match pipe.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => tx.send_modify(|written| written.bytes.extend_from_slice(&buf[..n])),
+                    Err(err) if err.kind() == ErrorKind::Interrupted => {}
+                    Err(_) => break,
+                }
+            }
+            tx.send_modify(|written| written.closed = true);
+        });
+        Pipe(rx)
+    }
+
+    /// Everything written so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.borrow().bytes).into_owned()
+    }
+
+    /// Waits until what was written satisfies `done` and returns it.
+    ///
+    /// # Panics
+    /// Naming `what` and showing the text, when the pipe closes first or [`BOUND`] passes.
+    pub async fn until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        let mut rx = self.0.clone();
+        let waited = tokio::time::timeout(
+            BOUND,
+            rx.wait_for(|written| written.closed || done(&String::from_utf8_lossy(&written.bytes))),
+        )
+        .await;
+        let text = self.text();
+        match waited {
+            Ok(Ok(_)) if done(&text) => text,
+            Ok(_) => panic!("the program closed the pipe before {what}: {text}"),
+            Err(_) => panic!("no {what} within {BOUND:?}: {text}"),
+        }
+    }
+
+    /// Waits (within [`BOUND`]) until the pipe is closed and returns everything written on it.
+    pub async fn closed(&self) -> String {
+        let mut rx = self.0.clone();
+        let waited = tokio::time::timeout(BOUND, rx.wait_for(|written| written.closed)).await;
+        let text = self.text();
+        assert!(
+            matches!(waited, Ok(Ok(_))),
+            "the pipe still open after {BOUND:?}: {text}"
+        );
+        text
     }
 }

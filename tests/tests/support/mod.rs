@@ -1,6 +1,9 @@
 //! Helpers shared by the request-level tests: driving the mock's router without a socket, and the
-//! contract's rules for every answer (allowed statuses, the JSON error shape).
+//! contract's rules for every answer (allowed statuses, the JSON error shape); the token endpoint
+//! over a socket in `token_endpoint`.
 #![allow(dead_code)]
+
+pub mod token_endpoint;
 
 use std::time::Duration;
 
