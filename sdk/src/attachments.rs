@@ -215,3 +215,43 @@ impl DeleteAttachment {
 }
 
 into_future!(DeleteAttachment, ());
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn files_adds_every_file_in_order() {
+        let form = AttachmentUpload::new()
+            .file(FilePart::from_bytes("body one").file_name("one.txt"))
+            .files([
+                FilePart::from_bytes("body two").file_name("two.txt"),
+                FilePart::from_bytes("body three").file_name("three.txt"),
+            ])
+            .files(Vec::new())
+            .into_form()
+            .unwrap();
+        let (body, _) = form.to_bytes().await.unwrap();
+        let text = String::from_utf8(body).unwrap();
+        assert_eq!(text.matches("name=\"files\"").count(), 3, "{text}");
+        let at = |needle: &str| text.find(needle).unwrap_or_else(|| panic!("{needle}"));
+        assert!(at("one.txt") < at("body one"));
+        assert!(at("body one") < at("two.txt"));
+        assert!(at("two.txt") < at("body two"));
+        assert!(at("body two") < at("three.txt"));
+        assert!(at("three.txt") < at("body three"));
+
+        let only_files = AttachmentUpload::new()
+            .files([FilePart::from_bytes("x").file_name("x.txt")])
+            .into_form()
+            .unwrap();
+        let (body, _) = only_files.to_bytes().await.unwrap();
+        assert!(
+            String::from_utf8(body)
+                .unwrap()
+                .contains("filename=\"x.txt\"")
+        );
+        let none = AttachmentUpload::new().files(Vec::new()).into_form();
+        assert!(none.err().is_some_and(|e| e.is_invalid_request()));
+    }
+}

@@ -254,11 +254,50 @@ fn split_params(value: &str) -> Vec<&str> {
 mod tests {
     use super::*;
 
+    /// `name` as a quoted string: `\\` and `"` escaped with a backslash.
+    fn quoted(name: &str) -> String {
+        format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+
     proptest::proptest! {
         #![proptest_config(crate::proptest_seed::config(256))]
         #[test]
         fn disposition_parsing_never_panics(value in "\\PC{0,200}") {
-            let _ = disposition_file_name(&value);
+            let got = disposition_file_name(&value);
+            // A file name is only ever read from a `filename` parameter.
+            if !value.to_ascii_lowercase().contains("filename") {
+                proptest::prop_assert_eq!(got, None);
+            }
+        }
+
+        #[test]
+        fn file_names_round_trip(name in "\\PC{0,40}") {
+            let encoded = percent_encoding::utf8_percent_encode(
+                &name,
+                percent_encoding::NON_ALPHANUMERIC,
+            );
+            proptest::prop_assert_eq!(
+                disposition_file_name(&format!("attachment; filename*=UTF-8''{encoded}")),
+                Some(name.clone())
+            );
+            proptest::prop_assert_eq!(
+                disposition_file_name(&format!("attachment; filename={}", quoted(&name))),
+                Some(name.clone())
+            );
+            // With both, the UTF-8 form wins, whichever comes first.
+            proptest::prop_assert_eq!(
+                disposition_file_name(&format!(
+                    "attachment; filename=\"fallback.bin\"; filename*=utf-8''{encoded}"
+                )),
+                Some(name.clone())
+            );
+            proptest::prop_assert_eq!(
+                disposition_file_name(&format!(
+                    "attachment; filename*=UTF-8''{encoded}; filename={}",
+                    quoted("fallback; \"x\".bin")
+                )),
+                Some(name.clone())
+            );
         }
     }
 

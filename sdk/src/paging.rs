@@ -466,11 +466,74 @@ mod tests {
         assert!(links.prev.is_none());
     }
 
+    use proptest::prelude::*;
+
+    /// A page URL whose query may hold commas, semicolons and equals signs.
+    fn page_url() -> impl Strategy<Value = String> {
+        (1u64..1000, 1u64..101, "[a-z0-9,;=]{0,10}").prop_map(|(page, per_page, extra)| {
+            format!("http://people.example/api/v1/people?page={page}&per_page={per_page}&q={extra}")
+        })
+    }
+
+    /// A `rel` value: one relation, several, or one the SDK does not know.
+    fn rel() -> impl Strategy<Value = String> {
+        prop::sample::select(vec![
+            "next",
+            "prev",
+            "previous",
+            "first",
+            "last",
+            "next last",
+            "up",
+        ])
+        .prop_map(str::to_owned)
+    }
+
     proptest::proptest! {
         #![proptest_config(crate::proptest_seed::config(256))]
         #[test]
         fn link_parsing_never_panics(value in "\\PC{0,200}") {
-            let _ = parse_link_header(&value);
+            let pairs = parse_link_header(&value);
+            // Every link is one `<...>` of the value, with a `rel`.
+            prop_assert!(pairs.len() <= value.matches('<').count());
+            for (target, _) in &pairs {
+                prop_assert!(value.contains(target.as_str()), "{target:?} not in {value:?}");
+            }
+        }
+
+        #[test]
+        fn link_headers_give_back_the_links_sent(
+            links in prop::collection::vec((page_url(), rel()), 0..6),
+            title in "[a-z ,;]{0,12}",
+        ) {
+            let value = links
+                .iter()
+                .map(|(url, rel)| format!("<{url}>; title=\"{title}\"; rel=\"{rel}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            prop_assert_eq!(parse_link_header(&value), links);
+        }
+
+        #[test]
+        fn page_links_are_the_urls_of_their_relations(
+            urls in prop::collection::vec(page_url(), 4),
+            order in Just(vec![0usize, 1, 2, 3]).prop_shuffle(),
+            previous in any::<bool>(),
+        ) {
+            let rels = ["next", if previous { "previous" } else { "prev" }, "first", "last"];
+            let mut value: Vec<String> = order
+                .iter()
+                .map(|&i| format!("<{}>; rel={}", urls[i], rels[i]))
+                .collect();
+            value.push("<http://people.example/other>; rel=\"up\"".to_owned());
+            let mut headers = HeaderMap::new();
+            headers.insert(http::header::LINK, value.join(", ").parse().unwrap());
+            let links = PageLinks::from_headers(&headers);
+            let url = |i: usize| Some(Url::parse(&urls[i]).unwrap());
+            prop_assert_eq!(links.next, url(0));
+            prop_assert_eq!(links.prev, url(1));
+            prop_assert_eq!(links.first, url(2));
+            prop_assert_eq!(links.last, url(3));
         }
     }
 

@@ -194,4 +194,13 @@ mod tests {
         assert_eq!(ETag::any().as_str(), "*");
         assert_eq!(ETag::from("*").as_str(), "*");
     }
+
+    #[test]
+    fn into_inner_gives_the_resource_back() {
+        let fetched = Fetched::from_parts(vec!["Farrell"], Some(ETag::new("abc")), None);
+        assert_eq!(fetched.len(), 1, "derefs to the resource");
+        assert_eq!(fetched.into_inner(), vec!["Farrell"]);
+        let (value, etag) = Fetched::from_parts(7u8, Some(ETag::new("abc")), None).into_parts();
+        assert_eq!((value, etag.unwrap().as_str()), (7, "\"abc\""));
+    }
 }

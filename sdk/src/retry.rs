@@ -298,12 +298,93 @@ mod tests {
         assert_eq!(parse_retry_after_value("-3", now), None);
     }
 
+    /// The last second an HTTP date can name: 9999-12-31 23:59:59 UTC.
+    const LAST_HTTP_DATE: u64 = 253_402_300_799;
+
     proptest::proptest! {
         #![proptest_config(crate::proptest_seed::config(256))]
         #[test]
         fn retry_after_parsing_never_panics(value in "\\PC{0,40}", secs in 0u64..4_000_000_000) {
             let now = SystemTime::UNIX_EPOCH + Duration::from_secs(secs);
-            let _ = parse_retry_after_value(&value, now);
+            let got = parse_retry_after_value(&value, now);
+            // Every number and every date has a digit: without one, there is no wait.
+            if !value.bytes().any(|b| b.is_ascii_digit()) {
+                proptest::prop_assert_eq!(got, None);
+            }
+        }
+
+        #[test]
+        fn retry_after_seconds_round_trip(secs in proptest::prelude::any::<u64>()) {
+            let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+            proptest::prop_assert_eq!(
+                parse_retry_after_value(&secs.to_string(), now),
+                Some(Duration::from_secs(secs))
+            );
+        }
+
+        #[test]
+        fn retry_after_dates_are_waited_for_until_then_and_no_longer(
+            at in 0u64..=LAST_HTTP_DATE,
+            now_secs in 0u64..=LAST_HTTP_DATE,
+            now_nanos in 0u32..1_000_000_000,
+        ) {
+            let date = httpdate::fmt_http_date(SystemTime::UNIX_EPOCH + Duration::from_secs(at));
+            let now = Duration::new(now_secs, now_nanos);
+            let want = Duration::from_secs(at).checked_sub(now).unwrap_or(Duration::ZERO);
+            let got = parse_retry_after_value(&date, SystemTime::UNIX_EPOCH + now);
+            proptest::prop_assert_eq!(got, Some(want), "{}", date);
+            if at <= now_secs {
+                // A date that has passed means no wait.
+                proptest::prop_assert_eq!(got, Some(Duration::ZERO));
+            }
+        }
+
+        #[test]
+        fn backoff_is_within_half_and_all_of_the_capped_step(
+            initial_ms in 0u64..20_000,
+            max_ms in 0u64..120_000,
+            retry in 1u32..200,
+            jitter in proptest::prelude::any::<bool>(),
+        ) {
+            let (initial, max) = (Duration::from_millis(initial_ms), Duration::from_millis(max_ms));
+            let policy = RetryPolicy::default()
+                .initial_backoff(initial)
+                .max_backoff(max)
+                .jitter(jitter);
+            // initial * 2^(retry - 1), capped; with initial >= 1 ms the cap is reached long
+            // before retry 31, so the doubling never needs more than 2^30.
+            let doubled = u128::from(initial_ms) << (retry - 1).min(40);
+            let step = Duration::from_millis(doubled.min(u128::from(max_ms)) as u64);
+            let got = policy.backoff(retry);
+            proptest::prop_assert!(got <= max, "{:?} over the cap {:?}", got, max);
+            if jitter {
+                proptest::prop_assert!(got >= step / 2 && got <= step, "{:?} for {:?}", got, step);
+            } else {
+                proptest::prop_assert_eq!(got, step);
+            }
+        }
+
+        #[test]
+        fn retry_after_is_waited_exactly_up_to_the_limit(
+            limit in 0u64..1_000,
+            beyond in -2i64..=2,
+            status in proptest::sample::select(vec![429u16, 503]),
+            attempt in 1u32..3,
+        ) {
+            // Around the limit, where an off-by-one would show.
+            let retry_after = limit.saturating_add_signed(beyond);
+            let policy = RetryPolicy::default().max_retry_after(Duration::from_secs(limit));
+            let err = status_error(status, Some(&retry_after.to_string()));
+            let decision = policy.decide(&err, false, attempt);
+            if retry_after <= limit {
+                let is_exact = matches!(
+                    decision,
+                    Decision::Retry { wait, .. } if wait == Duration::from_secs(retry_after)
+                );
+                proptest::prop_assert!(is_exact, "{:?}", decision);
+            } else {
+                proptest::prop_assert_eq!(decision, Decision::GiveUp);
+            }
         }
     }
 
