@@ -27,6 +27,7 @@
 //! token: requests carry them only in headers, and request headers are never kept.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::{HeaderMap, Method, StatusCode};
@@ -35,8 +36,11 @@ use url::Url;
 use crate::rate_limit::RateLimit;
 use crate::types;
 
-/// A boxed error, used as the source of an [`Error`].
+/// A boxed error, as taken by the constructors that set the source of an [`Error`].
 pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// The source of an [`Error`]: shared, so that one failure can be handed to several callers.
+type SharedSource = Arc<dyn std::error::Error + Send + Sync + 'static>;
 
 /// How many bytes [`Error::raw_body_snippet`] holds at most: the start of the body, decoded as
 /// lossy UTF-8 and cut to this length.
@@ -207,12 +211,10 @@ pub(crate) struct CallInfo {
 /// See the [module documentation](crate::error) for an overview. `Display` gives one sentence
 /// with the server's message, the status and the error code where there are any; `source()`
 /// gives the underlying transport, decoding or I/O error where there is one.
-#[derive(thiserror::Error)]
-#[error(transparent)]
 #[non_exhaustive]
 pub struct Error(Box<Inner>);
 
-#[derive(thiserror::Error)]
+#[derive(Clone)]
 struct Inner {
     kind: ErrorKind,
     call: Option<CallInfo>,
@@ -224,8 +226,7 @@ struct Inner {
     message: Option<String>,
     retry_after: Option<Duration>,
     rate_limit: Option<RateLimit>,
-    #[source]
-    source: Option<BoxError>,
+    source: Option<SharedSource>,
 }
 
 impl Error {
@@ -261,7 +262,7 @@ impl Error {
 
     pub(crate) fn decode(message: impl Into<String>, source: Option<BoxError>) -> Self {
         let mut err = Error::new(ErrorKind::Decode).with_message(message);
-        err.0.source = source;
+        err.0.source = source.map(SharedSource::from);
         err
     }
 
@@ -271,8 +272,14 @@ impl Error {
     }
 
     pub(crate) fn with_source(mut self, source: impl Into<BoxError>) -> Self {
-        self.0.source = Some(source.into());
+        self.0.source = Some(SharedSource::from(source.into()));
         self
+    }
+
+    /// A second error that says all this one says, with the same source: for handing one failure
+    /// to every caller that waited for it.
+    pub(crate) fn duplicate(&self) -> Self {
+        Error(Box::new((*self.0).clone()))
     }
 
     pub(crate) fn with_call(mut self, call: &CallInfo) -> Self {
@@ -644,6 +651,22 @@ impl fmt::Display for Inner {
             write!(f, ": {source}")?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        // The shared box is looked through, so callers can downcast to the error itself.
+        self.0
+            .source
+            .as_deref()
+            .map(|source| source as &(dyn std::error::Error + 'static))
     }
 }
 
