@@ -209,8 +209,18 @@ pub(crate) struct CallInfo {
 /// The error of every fallible call of this crate.
 ///
 /// See the [module documentation](crate::error) for an overview. `Display` gives one sentence
-/// with the server's message, the status and the error code where there are any; `source()`
-/// gives the underlying transport, decoding or I/O error where there is one.
+/// about this failure: the server's message, the status and the error code where there are any.
+/// As is the convention of `std::error::Error`, it does not repeat the underlying transport,
+/// decoding or I/O error: [`source()`](std::error::Error::source) gives that, so error reporters
+/// that walk the chain (`anyhow`, `eyre`, ...) print each cause once.
+///
+/// ```
+/// use std::error::Error as _;
+///
+/// let err = people_sdk::Error::from("".parse::<people_sdk::types::Fname>().unwrap_err());
+/// let cause = err.source().expect("the refused conversion");
+/// assert!(!err.to_string().contains(&cause.to_string()));
+/// ```
 #[non_exhaustive]
 pub struct Error(Box<Inner>);
 
@@ -647,9 +657,7 @@ impl fmt::Display for Inner {
         if let Some(place) = &place {
             write!(f, " ({place})")?;
         }
-        if let Some(source) = &self.source {
-            write!(f, ": {source}")?;
-        }
+        // The source is not repeated: `source()` gives it.
         Ok(())
     }
 }
@@ -851,6 +859,36 @@ mod tests {
             let token_err = Error::from_token_response(status, headers, &body);
             let _ = (token_err.to_string(), format!("{token_err:?}"));
         }
+    }
+
+    #[test]
+    fn display_is_this_layer_and_source_gives_the_cause() {
+        let cause = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "the disk said no");
+        let err = Error::io(cause, "cannot read photo.png");
+        let text = err.to_string();
+        assert!(text.contains("cannot read photo.png"), "{text}");
+        assert!(!text.contains("the disk said no"), "{text}");
+        let source = std::error::Error::source(&err).expect("the cause");
+        assert_eq!(source.to_string(), "the disk said no");
+        assert_eq!(
+            source.downcast_ref::<std::io::Error>().map(|e| e.kind()),
+            Some(std::io::ErrorKind::PermissionDenied)
+        );
+        // A reporter that prints every layer of the chain shows the cause once.
+        let mut chain = vec![text];
+        let mut next = std::error::Error::source(&err);
+        while let Some(cause) = next {
+            chain.push(cause.to_string());
+            next = cause.source();
+        }
+        assert_eq!(chain.join(": ").matches("the disk said no").count(), 1);
+        // A duplicate, as handed to the callers that shared a token request, keeps the cause.
+        let copy = err.duplicate();
+        assert_eq!(copy.to_string(), err.to_string());
+        assert_eq!(
+            std::error::Error::source(&copy).map(ToString::to_string),
+            Some("the disk said no".to_owned())
+        );
     }
 
     #[test]
