@@ -628,7 +628,8 @@ impl ClientCredentials {
             Err(err) => match still_valid {
                 Some(token) if err.is_retryable() => {
                     tracing::warn!(
-                        error = %err,
+                        "error.type" = ?err.kind(),
+                        http.response.status_code = err.status().map(|s| s.as_u16()),
                         "renewing the access token ahead of expiry failed; using the current one"
                     );
                     Ok(token)
@@ -672,7 +673,10 @@ impl ClientCredentials {
         let span = tracing::debug_span!(
             "people_sdk.token",
             grant = grant_name,
-            status = tracing::field::Empty,
+            http.request.method = "POST",
+            http.route = crate::route::TOKEN,
+            http.response.status_code = tracing::field::Empty,
+            "error.type" = tracing::field::Empty,
             attempt = tracing::field::Empty,
         );
         async {
@@ -683,7 +687,7 @@ impl ClientCredentials {
                     Ok(out) => {
                         let span = tracing::Span::current();
                         span.record("attempt", attempt);
-                        span.record("status", 200);
+                        span.record("http.response.status_code", 200);
                         return Ok(out);
                     }
                     Err(err) => err,
@@ -701,8 +705,9 @@ impl ClientCredentials {
                     Decision::GiveUp => {
                         let span = tracing::Span::current();
                         span.record("attempt", attempt);
+                        span.record("error.type", tracing::field::debug(err.kind()));
                         if let Some(status) = err.status() {
-                            span.record("status", status.as_u16());
+                            span.record("http.response.status_code", status.as_u16());
                         }
                         return Err(err);
                     }
