@@ -34,6 +34,9 @@ cargo xtask codegen --check
 step "cargo test"
 cargo test --workspace --locked
 
+step "multipart interop: the SDK's file names read by Werkzeug, curl's read by people-mock"
+VENV=$VENV bash scripts/multipart-interop.sh
+
 step "spec conformance: schemathesis against the people-mock binary"
 scripts/conformance.sh
 

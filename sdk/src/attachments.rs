@@ -104,7 +104,7 @@ impl AttachmentUpload {
         }
         let mut form = Form::new();
         for file in self.files {
-            form = form.file("files", file);
+            form = form.file("files", file)?;
         }
         if let Some(note) = self.note {
             types::AttachmentUploadNote::from_str(&note).map_err(|_| {

@@ -114,7 +114,7 @@ impl PhotoUpload {
     }
 
     fn into_form(self) -> Result<Form, Error> {
-        let mut form = Form::new().file("file", self.file);
+        let mut form = Form::new().file("file", self.file)?;
         if let Some(caption) = self.caption {
             types::PhotoUploadCaption::from_str(&caption).map_err(|_| {
                 Error::invalid_request("the caption must be at most 1024 characters long")
