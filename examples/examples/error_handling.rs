@@ -6,7 +6,14 @@ use people_mock::PeopleMock;
 use people_sdk::{Client, Error, ErrorKind};
 
 fn describe(err: &Error) {
+    // `Display` is this error's own sentence; what caused it (a connection refused, a file not
+    // found, a body that is not JSON) is reached through `source()`, one layer at a time.
     println!("error: {err}");
+    let mut cause = std::error::Error::source(err);
+    while let Some(inner) = cause {
+        println!("  caused by: {inner}");
+        cause = inner.source();
+    }
     match err.kind() {
         ErrorKind::Conflict => println!("  -> the last name is taken; choose another"),
         ErrorKind::NotFound => println!("  -> nobody by that name"),
@@ -50,6 +57,20 @@ async fn main() -> Result<(), Error> {
     }
     // Caught by the SDK before sending: a last name may not contain '/'.
     if let Err(err) = client.people().create("A", "slash/name").await {
+        describe(&err);
+    }
+    // No server on a port the system just handed back: a transport error, whose cause comes
+    // through `source()`.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free loopback port");
+    let nowhere = Client::builder()
+        .base_url(format!("http://{closed}"))
+        .bearer_token("unused")
+        .no_retry()
+        .build()?;
+    if let Err(err) = nowhere.person("Farrell").get().await {
+        assert!(err.is_connect());
         describe(&err);
     }
     Ok(())

@@ -88,8 +88,28 @@ fn sdk_exit_code(err: &Error) -> u8 {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Failure::Sdk(err) => write!(f, "{err}"),
+            Failure::Sdk(err) => {
+                write!(f, "{err}")?;
+                // The SDK's sentence says what failed; the innermost cause (connection refused,
+                // no such file, the JSON decoder's complaint) says why.
+                match root_cause(err) {
+                    Some(cause) if !err.to_string().contains(&cause) => write!(f, ": {cause}"),
+                    _ => Ok(()),
+                }
+            }
             Failure::Usage(text) | Failure::Io(text) | Failure::Other(text) => f.write_str(text),
         }
     }
+}
+
+/// The text of the last error in `err`'s source chain, if it has one.
+///
+/// The layers between (an HTTP client's "error sending request", "client error (Connect)") say
+/// less than the innermost one, which is what a person can act on.
+fn root_cause(err: &Error) -> Option<String> {
+    let mut cause = std::error::Error::source(err)?;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    Some(cause.to_string())
 }

@@ -304,7 +304,11 @@ fn an_unreachable_server_is_a_transport_failure() {
         .args(["--no-retry", "list"])
         .assert()
         .code(9)
-        .stderr(predicate::str::contains("hint"));
+        .stderr(predicate::str::contains("hint"))
+        // The cause a person can act on, reached through the error's source chain, once.
+        .stderr(predicate::function(|stderr: &str| {
+            stderr.matches("Connection refused").count() == 1
+        }));
 }
 
 #[test]

@@ -11,7 +11,6 @@ use bytes::{Bytes, BytesMut};
 use http::HeaderMap;
 use http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use multer::{Constraints, Multipart, SizeLimit};
-use percent_encoding::percent_decode_str;
 use sha2::{Digest, Sha256};
 
 use crate::body::content_length;
@@ -139,34 +138,52 @@ fn map_multer(error: multer::Error, max_body: u64) -> ApiError {
     }
 }
 
-/// The file name of a part: `filename*` (RFC 5987) first, else `filename`,
-/// percent-decoded when that yields UTF-8 (RFC 7578 section 4.2).
+/// The file name of a part, read as the HTML standard's `multipart/form-data` encoding writes it
+/// (browsers, curl and the SDK): the `filename` parameter as sent, with only `%22`, `%0D` and
+/// `%0A` (either case) decoded to `"`, CR and LF. A quoted value ends at the next `"` and a
+/// backslash is an ordinary character. `filename*` (RFC 5987) is not read: RFC 7578 section 4.2
+/// forbids senders to use it.
 pub(crate) fn part_filename(headers: &HeaderMap) -> Option<String> {
     let raw = headers.get(CONTENT_DISPOSITION)?;
     let text = String::from_utf8_lossy(raw.as_bytes());
-    let params = split_params(&text);
-    if let Some(extended) = params
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case("filename*"))
-        .map(|(_, v)| v)
-        && let Some((charset, rest)) = extended.split_once('\'')
-        && let Some((_, encoded)) = rest.split_once('\'')
-        && charset.eq_ignore_ascii_case("utf-8")
-        && let Ok(decoded) = percent_decode_str(encoded).decode_utf8()
-    {
-        return Some(decoded.into_owned());
-    }
-    let plain = params
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case("filename"))
-        .map(|(_, v)| v.clone())?;
-    Some(match percent_decode_str(&plain).decode_utf8() {
-        Ok(decoded) => decoded.into_owned(),
-        Err(_) => plain,
-    })
+    split_params(&text)
+        .into_iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("filename"))
+        .map(|(_, value)| decode_html_escapes(&value))
 }
 
-/// Splits `form-data; name="a"; filename="b;c"` into (name, unquoted value) pairs.
+/// Decodes the three escapes of the HTML standard's `multipart/form-data` encoding, `%22`,
+/// `%0D` and `%0A` (hex digits in either case), and leaves every other `%` as it is.
+fn decode_html_escapes(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest.find('%') {
+        out.push_str(&rest[..at]);
+        let escape = rest.get(at..at + 3).unwrap_or("");
+        let decoded = match escape.to_ascii_uppercase().as_str() {
+            "%22" => Some('"'),
+            "%0D" => Some('\r'),
+            "%0A" => Some('\n'),
+            _ => None,
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[at + 3..];
+            }
+            None => {
+                out.push('%');
+                rest = &rest[at + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Splits `form-data; name="a"; filename="b;c"` into (name, unquoted value) pairs. A quoted
+/// value runs to the next `"`, as the HTML standard's encoding writes it (a `"` in a name is
+/// sent as `%22`, so none is escaped with a backslash).
 fn split_params(text: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut chars = text.chars().peekable();
@@ -199,16 +216,11 @@ fn split_params(text: &str) -> Vec<(String, String)> {
         let mut value = String::new();
         if chars.peek() == Some(&'"') {
             chars.next();
-            while let Some(c) = chars.next() {
-                match c {
-                    '\\' => {
-                        if let Some(escaped) = chars.next() {
-                            value.push(escaped);
-                        }
-                    }
-                    '"' => break,
-                    other => value.push(other),
+            for c in chars.by_ref() {
+                if c == '"' {
+                    break;
                 }
+                value.push(c);
             }
             for c in chars.by_ref() {
                 if c == ';' {
@@ -416,36 +428,65 @@ mod tests {
         part_filename(&headers)
     }
 
+    fn filename_of(params: &str) -> Option<String> {
+        disposition(&format!("form-data; name=\"files\"{params}"))
+    }
+
     #[test]
-    fn filenames() {
+    fn filenames_are_read_as_browsers_write_them() {
+        for (sent, read) in [
+            ("a.txt", "a.txt"),
+            ("100%.txt", "100%.txt"),
+            ("100%25.txt", "100%25.txt"),
+            ("a%22b.txt", "a\"b.txt"),
+            ("李.png", "李.png"),
+            ("new%0Aline.txt", "new\nline.txt"),
+            ("cr%0d%0alf.txt", "cr\r\nlf.txt"),
+            ("semi;colon.txt", "semi;colon.txt"),
+            ("back\\slash.txt", "back\\slash.txt"),
+            ("%E6%9D%8E.txt", "%E6%9D%8E.txt"),
+            ("%2.txt %", "%2.txt %"),
+            ("%%22%", "%\"%"),
+            ("", ""),
+        ] {
+            assert_eq!(
+                filename_of(&format!("; filename=\"{sent}\"")).as_deref(),
+                Some(read),
+                "{sent:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn filename_parameters() {
+        // Unquoted, and after other parameters.
         assert_eq!(
-            disposition(r#"form-data; name="files"; filename="a.txt""#).as_deref(),
-            Some("a.txt")
-        );
-        assert_eq!(
-            disposition(r#"form-data; name="files"; filename="%E6%9D%8E.txt""#).as_deref(),
-            Some("李.txt")
-        );
-        assert_eq!(
-            disposition(
-                r#"form-data; name="files"; filename="x.bin"; filename*=UTF-8''%C3%A9t%C3%A9.txt"#
-            )
-            .as_deref(),
-            Some("été.txt")
-        );
-        assert_eq!(
-            disposition(r#"form-data; name="files"; filename="a\"b;c.txt""#).as_deref(),
-            Some("a\"b;c.txt")
-        );
-        assert_eq!(
-            disposition("form-data; name=files; filename=plain.txt").as_deref(),
+            filename_of("; filename=plain.txt").as_deref(),
             Some("plain.txt")
         );
-        assert_eq!(disposition(r#"form-data; name="files""#), None);
         assert_eq!(
-            disposition("form-data; filename=\"100%.txt\"").as_deref(),
-            Some("100%.txt")
+            disposition("form-data; FILENAME=\"x.txt\"; name=\"files\"").as_deref(),
+            Some("x.txt")
         );
+        // `filename*` is not read, alone or beside `filename`.
+        assert_eq!(
+            filename_of("; filename=\"x.bin\"; filename*=UTF-8''%C3%A9t%C3%A9.txt").as_deref(),
+            Some("x.bin")
+        );
+        assert_eq!(filename_of("; filename*=UTF-8''%C3%A9t%C3%A9.txt"), None);
+        assert_eq!(filename_of(""), None);
+        // A quoted value ends at the next quote; a backslash escapes nothing.
+        assert_eq!(
+            filename_of("; filename=\"a\\\"b.txt\"").as_deref(),
+            Some("a\\")
+        );
+        // A name that is not text where a name is expected is kept in its lossy form.
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            CONTENT_DISPOSITION,
+            HeaderValue::from_bytes(b"form-data; name=\"files\"; filename=\"\xFF.txt\"").unwrap(),
+        );
+        assert_eq!(part_filename(&headers).as_deref(), Some("\u{FFFD}.txt"));
     }
 
     #[test]

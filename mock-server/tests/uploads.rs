@@ -194,7 +194,7 @@ async fn attachments_lifecycle() {
                 Part::file("files", "rapport.pdf", b"%PDF-1.7 one")
                     .with_content_type("application/pdf"),
                 Part::text("note", b"Signed copy"),
-                Part::file("files", "%E6%9D%8E%20%22q%22.txt", b"two"),
+                Part::file("files", "李 %22q%22.txt", b"two"),
                 Part::text("files", b"three").with_content_type("text/plain"),
             ],
         )
@@ -286,6 +286,46 @@ async fn attachments_lifecycle() {
             .json()["data"],
         json!([])
     );
+}
+
+/// File names as browsers, curl and the SDK send them (the HTML standard's encoding: `"`, CR
+/// and LF as `%22`, `%0D`, `%0A`), and the names they stand for.
+const SENT_FILE_NAMES: [(&str, &str); 10] = [
+    ("100%.txt", "100%.txt"),
+    ("100%25.txt", "100%25.txt"),
+    ("a%22b.txt", "a\"b.txt"),
+    ("李.png", "李.png"),
+    ("new%0Aline.txt", "new\nline.txt"),
+    ("cr%0d%0alf.txt", "cr\r\nlf.txt"),
+    ("semi;colon.txt", "semi;colon.txt"),
+    ("back\\slash.txt", "back\\slash.txt"),
+    ("%E6%9D%8E.txt", "%E6%9D%8E.txt"),
+    ("tab\there.txt", "tab\there.txt"),
+];
+
+#[tokio::test]
+async fn file_names_are_read_as_browsers_send_them() {
+    let app = App::new();
+    let token = app.token().await;
+    let parts: Vec<Part<'_>> = SENT_FILE_NAMES
+        .iter()
+        .map(|(sent, _)| Part::file("files", sent, b"x"))
+        .collect();
+    let resp = app
+        .upload(&token, "/api/v1/people/Brockman/attachments", &parts)
+        .await;
+    assert_eq!(resp.status, 201, "{:?}", resp.body);
+    let stored: Vec<String> = app
+        .get(&token, "/api/v1/people/Brockman/attachments")
+        .await
+        .json()["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["filename"].as_str().unwrap().to_owned())
+        .collect();
+    let expected: Vec<&str> = SENT_FILE_NAMES.iter().map(|(_, name)| *name).collect();
+    assert_eq!(stored, expected);
 }
 
 #[tokio::test]

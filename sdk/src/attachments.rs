@@ -40,6 +40,7 @@ use crate::error::Error;
 use crate::multipart::{FilePart, Form, Progress, ProgressFn};
 use crate::people::{CallFuture, PersonRef, into_future, send_write};
 use crate::response::ETag;
+use crate::route;
 use crate::types::{self, Attachment, AttachmentList};
 
 /// Files to upload as attachments, with an optional note.
@@ -103,7 +104,7 @@ impl AttachmentUpload {
         }
         let mut form = Form::new();
         for file in self.files {
-            form = form.file("files", file);
+            form = form.file("files", file)?;
         }
         if let Some(note) = self.note {
             types::AttachmentUploadNote::from_str(&note).map_err(|_| {
@@ -142,7 +143,7 @@ impl Attachments {
     pub async fn upload(&self, upload: AttachmentUpload) -> Result<Vec<Attachment>, Error> {
         let form = upload.into_form()?;
         let url = self.person.url(&["attachments"])?;
-        let call = Call::new("upload_attachments", Method::POST, url)
+        let call = Call::new("upload_attachments", route::ATTACHMENTS, Method::POST, url)
             .accept_json()
             .multipart(form);
         let info = call.info.clone();
@@ -154,7 +155,8 @@ impl Attachments {
     /// Lists the attachments, in upload order.
     pub async fn list(&self) -> Result<Vec<Attachment>, Error> {
         let url = self.person.url(&["attachments"])?;
-        let call = Call::new("list_attachments", Method::GET, url).accept_json();
+        let call =
+            Call::new("list_attachments", route::ATTACHMENTS, Method::GET, url).accept_json();
         let info = call.info.clone();
         let resp = self.person.client().execute(call).await?;
         let list: AttachmentList = read_json(resp, &info, "attachment list").await?;
@@ -166,7 +168,7 @@ impl Attachments {
     pub async fn download(&self, id: &str) -> Result<Download, Error> {
         validate_id(id)?;
         let url = self.person.url(&["attachments", id])?;
-        let call = Call::new("get_attachment", Method::GET, url).download();
+        let call = Call::new("get_attachment", route::ATTACHMENT, Method::GET, url).download();
         let info = call.info.clone();
         let resp = self.person.client().execute(call).await?;
         Ok(Download::new(resp, info))
@@ -207,7 +209,8 @@ impl DeleteAttachment {
     pub async fn send(self) -> Result<(), Error> {
         validate_id(&self.id)?;
         let url = self.person.url(&["attachments", &self.id])?;
-        let call = Call::new("delete_attachment", Method::DELETE, url).accept_json();
+        let call =
+            Call::new("delete_attachment", route::ATTACHMENT, Method::DELETE, url).accept_json();
         send_write(self.person.client(), call, self.if_match)
             .await
             .map(|_| ())

@@ -16,7 +16,9 @@
 //!   one). When the server answers `invalid_grant` (the refresh token expired, was revoked or was
 //!   used), the source falls back to the client-credentials grant.
 //! * **Single-flight**: however many calls need a new token at the same moment, exactly one token
-//!   request is made; the others wait for it and share its result.
+//!   request (with its retries) is made; the others wait for it and share its outcome, a token or
+//!   an error. A failure is not remembered beyond those waiting callers: the next call after it
+//!   asks the token endpoint again.
 //! * When an ahead-of-expiry refresh fails with a transient error while the current token is still
 //!   valid, the current token goes on being used (and a warning is logged).
 //! * When an API call is answered `401 invalid_token` (the server expired or revoked the token
@@ -369,13 +371,19 @@ struct CcInner {
     retry: RetryPolicy,
     timeout: Option<Duration>,
     cache: Mutex<Cache>,
-    refresh_lock: tokio::sync::Mutex<()>,
+    /// Held by the one caller that is getting a new token; the others queue on it.
+    flight: tokio::sync::Mutex<()>,
 }
 
 #[derive(Default)]
 struct Cache {
     current: Option<Cached>,
     refresh_token: Option<Secret>,
+    /// How many token fetches have run to their end. A caller that saw one number before it
+    /// queued for the flight and another once it got there waited for a fetch that ended.
+    fetches: u64,
+    /// The outcome of the last fetch that ran to its end, for the callers that waited for it.
+    last_outcome: Option<Result<AccessToken, Error>>,
 }
 
 struct Cached {
@@ -471,7 +479,7 @@ impl ClientCredentialsBuilder {
                 retry: self.retry,
                 timeout: self.timeout,
                 cache: Mutex::new(Cache::default()),
-                refresh_lock: tokio::sync::Mutex::new(()),
+                flight: tokio::sync::Mutex::new(()),
             }),
         })
     }
@@ -543,25 +551,55 @@ impl ClientCredentials {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// The cached token if it needs no renewal yet.
-    fn fresh(&self) -> Option<AccessToken> {
+    /// The cached token if it needs no renewal yet, else the number of fetches that have ended.
+    fn fresh(&self) -> Result<AccessToken, u64> {
         let cache = self.cache();
-        let cached = cache.current.as_ref()?;
-        match cached.renew_at {
-            Some(at) if Instant::now() >= at => None,
-            _ => Some(cached.token.clone()),
+        match &cache.current {
+            Some(cached) if cached.renew_at.is_none_or(|at| Instant::now() < at) => {
+                Ok(cached.token.clone())
+            }
+            _ => Err(cache.fetches),
         }
     }
 
     async fn current(&self) -> Result<AccessToken, Error> {
-        if let Some(token) = self.fresh() {
+        let seen = match self.fresh() {
+            Ok(token) => return Ok(token),
+            Err(fetches) => fetches,
+        };
+        // Single flight: one caller fetches, the others queue here and share its outcome.
+        let _flight = self.inner.flight.lock().await;
+        {
+            let cache = self.cache();
+            if cache.fetches != seen
+                && let Some(outcome) = &cache.last_outcome
+            {
+                // A fetch ended while this caller waited: its outcome, success or failure, is
+                // this caller's too. Callers that come after it fetch again.
+                return match outcome {
+                    Ok(token) => Ok(token.clone()),
+                    Err(err) => Err(err.duplicate()),
+                };
+            }
+        }
+        if let Ok(token) = self.fresh() {
             return Ok(token);
         }
-        // Single flight: one caller renews, the others wait here and then find the new token.
-        let _flight = self.inner.refresh_lock.lock().await;
-        if let Some(token) = self.fresh() {
-            return Ok(token);
-        }
+        // Only a fetch that runs to its end is recorded: if this caller goes away mid-way, the
+        // next one in the queue fetches instead.
+        let outcome = self.fetch().await;
+        let mut cache = self.cache();
+        cache.fetches += 1;
+        cache.last_outcome = Some(match &outcome {
+            Ok(token) => Ok(token.clone()),
+            Err(err) => Err(err.duplicate()),
+        });
+        outcome
+    }
+
+    /// Gets a new token and caches it; while the current token is still valid, a transient
+    /// failure keeps it in use.
+    async fn fetch(&self) -> Result<AccessToken, Error> {
         let (still_valid, refresh) = {
             let cache = self.cache();
             let valid = cache
@@ -590,7 +628,8 @@ impl ClientCredentials {
             Err(err) => match still_valid {
                 Some(token) if err.is_retryable() => {
                     tracing::warn!(
-                        error = %err,
+                        "error.type" = ?err.kind(),
+                        http.response.status_code = err.status().map(|s| s.as_u16()),
                         "renewing the access token ahead of expiry failed; using the current one"
                     );
                     Ok(token)
@@ -634,7 +673,10 @@ impl ClientCredentials {
         let span = tracing::debug_span!(
             "people_sdk.token",
             grant = grant_name,
-            status = tracing::field::Empty,
+            http.request.method = "POST",
+            http.route = crate::route::TOKEN,
+            http.response.status_code = tracing::field::Empty,
+            "error.type" = tracing::field::Empty,
             attempt = tracing::field::Empty,
         );
         async {
@@ -645,7 +687,7 @@ impl ClientCredentials {
                     Ok(out) => {
                         let span = tracing::Span::current();
                         span.record("attempt", attempt);
-                        span.record("status", 200);
+                        span.record("http.response.status_code", 200);
                         return Ok(out);
                     }
                     Err(err) => err,
@@ -663,8 +705,9 @@ impl ClientCredentials {
                     Decision::GiveUp => {
                         let span = tracing::Span::current();
                         span.record("attempt", attempt);
+                        span.record("error.type", tracing::field::debug(err.kind()));
                         if let Some(status) = err.status() {
-                            span.record("status", status.as_u16());
+                            span.record("http.response.status_code", status.as_u16());
                         }
                         return Err(err);
                     }

@@ -410,19 +410,27 @@ impl RequestBody {
 /// One call to the API, before it is sent.
 pub(crate) struct Call {
     pub(crate) info: CallInfo,
+    /// The route template (from [`crate::route`]): what the call's span records.
+    pub(crate) route: &'static str,
     pub(crate) headers: HeaderMap,
     pub(crate) body: RequestBody,
     pub(crate) mode: TimeoutMode,
 }
 
 impl Call {
-    pub(crate) fn new(operation: &'static str, method: Method, url: Url) -> Self {
+    pub(crate) fn new(
+        operation: &'static str,
+        route: &'static str,
+        method: Method,
+        url: Url,
+    ) -> Self {
         Call {
             info: CallInfo {
                 operation,
                 method,
                 url,
             },
+            route,
             headers: HeaderMap::new(),
             body: RequestBody::Empty,
             mode: TimeoutMode::Call,
@@ -546,13 +554,17 @@ impl Client {
 
     /// Sends a call with authentication, retries and one replay on `401 invalid_token`. Returns
     /// the response if its status is a success, the error it amounts to otherwise.
+    ///
+    /// The call's span and events carry OpenTelemetry's HTTP field names where there is one, and
+    /// the route template, never the path or query sent: those hold people's names.
     pub(crate) async fn execute(&self, call: Call) -> Result<reqwest::Response, Error> {
         let span = tracing::info_span!(
             "people_sdk.call",
             operation = call.info.operation,
-            method = %call.info.method,
-            path = %call.info.url.path(),
-            status = tracing::field::Empty,
+            http.request.method = %call.info.method,
+            http.route = call.route,
+            http.response.status_code = tracing::field::Empty,
+            "error.type" = tracing::field::Empty,
             attempt = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
@@ -567,11 +579,19 @@ impl Client {
             Err(err) => err.status(),
         };
         if let Some(status) = status {
-            span.record("status", status.as_u16());
+            span.record("http.response.status_code", status.as_u16());
         }
         span.in_scope(|| match &result {
             Ok(_) => tracing::debug!("call succeeded"),
-            Err(err) => tracing::debug!(error = %err, "call failed"),
+            Err(err) => {
+                // The kind and the API's machine code only: the error's text may name the person.
+                span.record("error.type", tracing::field::debug(err.kind()));
+                tracing::debug!(
+                    "error.type" = ?err.kind(),
+                    api.error = err.error(),
+                    "call failed"
+                );
+            }
         });
         result
     }

@@ -27,6 +27,7 @@
 //! token: requests carry them only in headers, and request headers are never kept.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::{HeaderMap, Method, StatusCode};
@@ -35,8 +36,11 @@ use url::Url;
 use crate::rate_limit::RateLimit;
 use crate::types;
 
-/// A boxed error, used as the source of an [`Error`].
+/// A boxed error, as taken by the constructors that set the source of an [`Error`].
 pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// The source of an [`Error`]: shared, so that one failure can be handed to several callers.
+type SharedSource = Arc<dyn std::error::Error + Send + Sync + 'static>;
 
 /// How many bytes [`Error::raw_body_snippet`] holds at most: the start of the body, decoded as
 /// lossy UTF-8 and cut to this length.
@@ -205,14 +209,22 @@ pub(crate) struct CallInfo {
 /// The error of every fallible call of this crate.
 ///
 /// See the [module documentation](crate::error) for an overview. `Display` gives one sentence
-/// with the server's message, the status and the error code where there are any; `source()`
-/// gives the underlying transport, decoding or I/O error where there is one.
-#[derive(thiserror::Error)]
-#[error(transparent)]
+/// about this failure: the server's message, the status and the error code where there are any.
+/// As is the convention of `std::error::Error`, it does not repeat the underlying transport,
+/// decoding or I/O error: [`source()`](std::error::Error::source) gives that, so error reporters
+/// that walk the chain (`anyhow`, `eyre`, ...) print each cause once.
+///
+/// ```
+/// use std::error::Error as _;
+///
+/// let err = people_sdk::Error::from("".parse::<people_sdk::types::Fname>().unwrap_err());
+/// let cause = err.source().expect("the refused conversion");
+/// assert!(!err.to_string().contains(&cause.to_string()));
+/// ```
 #[non_exhaustive]
 pub struct Error(Box<Inner>);
 
-#[derive(thiserror::Error)]
+#[derive(Clone)]
 struct Inner {
     kind: ErrorKind,
     call: Option<CallInfo>,
@@ -224,8 +236,7 @@ struct Inner {
     message: Option<String>,
     retry_after: Option<Duration>,
     rate_limit: Option<RateLimit>,
-    #[source]
-    source: Option<BoxError>,
+    source: Option<SharedSource>,
 }
 
 impl Error {
@@ -261,7 +272,7 @@ impl Error {
 
     pub(crate) fn decode(message: impl Into<String>, source: Option<BoxError>) -> Self {
         let mut err = Error::new(ErrorKind::Decode).with_message(message);
-        err.0.source = source;
+        err.0.source = source.map(SharedSource::from);
         err
     }
 
@@ -271,8 +282,14 @@ impl Error {
     }
 
     pub(crate) fn with_source(mut self, source: impl Into<BoxError>) -> Self {
-        self.0.source = Some(source.into());
+        self.0.source = Some(SharedSource::from(source.into()));
         self
+    }
+
+    /// A second error that says all this one says, with the same source: for handing one failure
+    /// to every caller that waited for it.
+    pub(crate) fn duplicate(&self) -> Self {
+        Error(Box::new((*self.0).clone()))
     }
 
     pub(crate) fn with_call(mut self, call: &CallInfo) -> Self {
@@ -640,10 +657,24 @@ impl fmt::Display for Inner {
         if let Some(place) = &place {
             write!(f, " ({place})")?;
         }
-        if let Some(source) = &self.source {
-            write!(f, ": {source}")?;
-        }
+        // The source is not repeated: `source()` gives it.
         Ok(())
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        // The shared box is looked through, so callers can downcast to the error itself.
+        self.0
+            .source
+            .as_deref()
+            .map(|source| source as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -862,6 +893,36 @@ mod tests {
             proptest::prop_assert_eq!(token_err.kind(), token_kind);
             let _ = (token_err.to_string(), format!("{token_err:?}"));
         }
+    }
+
+    #[test]
+    fn display_is_this_layer_and_source_gives_the_cause() {
+        let cause = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "the disk said no");
+        let err = Error::io(cause, "cannot read photo.png");
+        let text = err.to_string();
+        assert!(text.contains("cannot read photo.png"), "{text}");
+        assert!(!text.contains("the disk said no"), "{text}");
+        let source = std::error::Error::source(&err).expect("the cause");
+        assert_eq!(source.to_string(), "the disk said no");
+        assert_eq!(
+            source.downcast_ref::<std::io::Error>().map(|e| e.kind()),
+            Some(std::io::ErrorKind::PermissionDenied)
+        );
+        // A reporter that prints every layer of the chain shows the cause once.
+        let mut chain = vec![text];
+        let mut next = std::error::Error::source(&err);
+        while let Some(cause) = next {
+            chain.push(cause.to_string());
+            next = cause.source();
+        }
+        assert_eq!(chain.join(": ").matches("the disk said no").count(), 1);
+        // A duplicate, as handed to the callers that shared a token request, keeps the cause.
+        let copy = err.duplicate();
+        assert_eq!(copy.to_string(), err.to_string());
+        assert_eq!(
+            std::error::Error::source(&copy).map(ToString::to_string),
+            Some("the disk said no".to_owned())
+        );
     }
 
     #[test]

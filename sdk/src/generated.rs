@@ -23,7 +23,7 @@ pub mod types {
     pub struct Attachment {
         ///The media type as uploaded.
         pub content_type: ::std::string::String,
-        ///The file name as uploaded (UTF-8).
+        ///The file name as uploaded (UTF-8), from the part's `filename` with `%22`, `%0D` and `%0A` decoded.
         pub filename: ::std::string::String,
         ///Opaque id, unique on the server.
         pub id: ::std::string::String,

@@ -47,9 +47,12 @@
 //! * **Uploads and downloads** ([`multipart`], [`download`], [`photo`], [`attachments`]):
 //!   streamed from and to disk or any async reader or writer, with progress callbacks.
 //! * **Conditional writes** ([`response`]): reads give the `ETag`, writes take `if_match`.
-//! * **Observability**: one `tracing` span per call (`people_sdk.call`, with `operation`,
-//!   `method`, `path`, `status`, `attempt` and `latency_ms`), a debug event per retry, and the
-//!   rate limit of the last response ([`Client::last_rate_limit`]).
+//! * **Observability**: one `tracing` span per call (`people_sdk.call`, with `operation` and
+//!   OpenTelemetry's `http.request.method`, `http.route` (the route template, such as
+//!   `/people/{lname}`), `http.response.status_code` and `error.type`, then `attempt` and
+//!   `latency_ms`), one per token request (`people_sdk.token`), a debug event per retry, and the
+//!   rate limit of the last response ([`Client::last_rate_limit`]). No span or event holds a
+//!   person's name, a query string or a secret: the path a call was sent to is not recorded.
 //!
 //! # Entry points
 //!
@@ -95,6 +98,7 @@ pub mod photo;
 pub mod rate_limit;
 pub mod response;
 pub mod retry;
+mod route;
 
 pub use attachments::{AttachmentUpload, Attachments, DeleteAttachment};
 pub use auth::{

@@ -5,8 +5,14 @@
 //! `Content-Length` (every part's length is known up front: the size of a file, of a byte buffer,
 //! or the length given with a reader).
 //!
-//! * **File names** go raw as UTF-8 in `filename="..."`, with `"`, `%`, CR, LF and other control
-//!   characters percent-encoded (RFC 7578 section 4.2), so `Lévi "CV".pdf` arrives whole.
+//! * **File names** go as browsers send them (the HTML standard's `multipart/form-data`
+//!   encoding): raw UTF-8 in `filename="..."`, with only `"`, CR and LF escaped, as `%22`, `%0D`
+//!   and `%0A`. So `Lévi "CV".pdf` arrives whole, and `100%.txt` is read as `100%.txt` by servers
+//!   that read browsers' uploads. Every other character, `%` and `\` included, goes as it is;
+//!   `filename*` is never sent (RFC 7578 section 4.2 forbids it). A name with another ASCII
+//!   control character cannot be carried (the encoding has no escape for it, and parsers refuse
+//!   it in a part's header): the upload fails with [`ErrorKind::InvalidRequest`] before anything
+//!   is sent.
 //! * **Content types** are the caller's ([`FilePart::content_type`]), else guessed from the file
 //!   name, else (for photos held in memory) sniffed from the first bytes, else
 //!   `application/octet-stream`.
@@ -138,7 +144,8 @@ impl FilePart {
         }
     }
 
-    /// The file name to send (any UTF-8).
+    /// The file name to send: any UTF-8 without ASCII control characters other than TAB, CR and
+    /// LF (see the [module documentation](self) for how it is written).
     pub fn file_name(mut self, name: impl Into<String>) -> Self {
         self.file_name = Some(name.into());
         self
@@ -211,20 +218,35 @@ pub(crate) fn sniff_image(bytes: &[u8]) -> Option<mime::Mime> {
     }
 }
 
-/// Percent-encodes what may not stand raw in a quoted header parameter (RFC 7578 section 4.2).
+/// Escapes a name for a quoted `Content-Disposition` parameter as the HTML standard's
+/// `multipart/form-data` encoding does: `"` as `%22`, CR as `%0D`, LF as `%0A`, nothing else.
 pub(crate) fn escape_param(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for c in value.chars() {
-        if c == '"' || c == '%' || c.is_control() {
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
-            }
-        } else {
-            out.push(c);
+        match c {
+            '"' => out.push_str("%22"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            other => out.push(other),
         }
     }
     out
+}
+
+/// Whether `name` can be sent as a file name: the HTML encoding escapes only CR and LF of the
+/// ASCII control characters, and a part's header may carry no other one but TAB.
+fn check_file_name(name: &str) -> Result<(), Error> {
+    match name
+        .chars()
+        .find(|c| c.is_ascii_control() && !matches!(c, '\t' | '\r' | '\n'))
+    {
+        None => Ok(()),
+        Some(c) => Err(Error::invalid_request(format!(
+            "the file name {name:?} holds the control character U+{:04X}, which multipart/form-data \
+             cannot carry; give the part another name with FilePart::file_name",
+            u32::from(c)
+        ))),
+    }
 }
 
 enum PartBody {
@@ -277,12 +299,16 @@ impl Form {
         self
     }
 
-    pub(crate) fn file(mut self, name: &'static str, file: FilePart) -> Self {
+    /// Adds a file part; fails if its file name cannot be sent.
+    pub(crate) fn file(mut self, name: &'static str, file: FilePart) -> Result<Self, Error> {
+        if let Some(file_name) = &file.file_name {
+            check_file_name(file_name)?;
+        }
         self.parts.push(Part {
             name,
             body: PartBody::File(file),
         });
-        self
+        Ok(self)
     }
 
     pub(crate) fn progress(mut self, progress: Option<ProgressFn>) -> Self {
@@ -458,13 +484,69 @@ fn exactly(reader: Reader, len: u64) -> BoxStream<'static, std::io::Result<Bytes
 mod tests {
     use super::*;
 
+    /// File names and what the HTML standard's encoding sends for them.
+    const NAMES: [(&str, &str); 10] = [
+        ("plain.txt", "plain.txt"),
+        ("100%.txt", "100%.txt"),
+        ("100%25.txt", "100%25.txt"),
+        ("a\"b.txt", "a%22b.txt"),
+        ("李.png", "李.png"),
+        ("new\nline.txt", "new%0Aline.txt"),
+        ("cr\r\nlf.txt", "cr%0D%0Alf.txt"),
+        ("semi;colon.txt", "semi;colon.txt"),
+        ("back\\slash.txt", "back\\slash.txt"),
+        ("tab\there.txt", "tab\there.txt"),
+    ];
+
     #[test]
-    fn params_are_escaped() {
-        assert_eq!(escape_param("plain.txt"), "plain.txt");
-        assert_eq!(escape_param("Lévi \"CV\".pdf"), "Lévi %22CV%22.pdf");
-        assert_eq!(escape_param("a\r\nb"), "a%0D%0Ab");
-        assert_eq!(escape_param("100%.txt"), "100%25.txt");
-        assert_eq!(escape_param("李.txt"), "李.txt");
+    fn file_names_are_escaped_as_browsers_escape_them() {
+        for (name, sent) in NAMES {
+            assert_eq!(escape_param(name), sent, "{name:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn the_body_carries_each_file_name_as_browsers_send_it() {
+        let mut form = Form::new();
+        for (name, _) in NAMES {
+            form = form
+                .file("files", FilePart::from_bytes(&b"x"[..]).file_name(name))
+                .unwrap();
+        }
+        let (body, _) = form.to_bytes().await.unwrap();
+        let text = String::from_utf8(body).unwrap();
+        for (_, sent) in NAMES {
+            let head =
+                format!("Content-Disposition: form-data; name=\"files\"; filename=\"{sent}\"\r\n");
+            assert!(text.contains(&head), "{head:?} is not in {text:?}");
+        }
+        assert!(!text.contains("filename*"), "{text}");
+    }
+
+    #[test]
+    fn a_file_name_with_another_control_character_is_refused() {
+        for name in [
+            "nul\0.txt",
+            "bell\u{7}.txt",
+            "esc\u{1b}.txt",
+            "del\u{7f}.txt",
+        ] {
+            let err = Form::new()
+                .file("files", FilePart::from_bytes(&b"x"[..]).file_name(name))
+                .err()
+                .unwrap_or_else(|| panic!("{name:?} was accepted"));
+            assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{name:?}");
+            assert!(err.to_string().contains("control character"), "{err}");
+        }
+        // A C1 control is UTF-8 bytes above 0x7F, which a part's header may carry.
+        assert!(
+            Form::new()
+                .file(
+                    "files",
+                    FilePart::from_bytes(&b"x"[..]).file_name("c1\u{85}.txt")
+                )
+                .is_ok()
+        );
     }
 
     #[test]
@@ -498,7 +580,9 @@ mod tests {
                 "files",
                 FilePart::from_bytes(&b"abc"[..]).file_name("a \"b\".txt"),
             )
-            .file("files", FilePart::from_reader(&b"xyz!"[..], 3));
+            .unwrap()
+            .file("files", FilePart::from_reader(&b"xyz!"[..], 3))
+            .unwrap();
         let (body, total) = form.to_bytes().await.unwrap();
         assert_eq!(body.len() as u64, total);
         let text = String::from_utf8(body).unwrap();
@@ -521,7 +605,7 @@ mod tests {
 
         #[test]
         fn the_announced_length_is_exact(
-            names in proptest::collection::vec("\\PC{0,30}|[\"%\r\n]{0,4}", 1..4),
+            names in proptest::collection::vec("\\PC{0,30}|[\"%\r\n\\\\]{0,4}", 1..4),
             sizes in proptest::collection::vec(0usize..5000, 1..4),
             note in proptest::option::of("\\PC{0,50}"),
         ) {
@@ -529,7 +613,7 @@ mod tests {
             let mut form = Form::new();
             for (i, name) in names.iter().enumerate() {
                 let size = sizes[i % sizes.len()];
-                form = form.file("files", FilePart::from_bytes(vec![b'x'; size]).file_name(name.clone()));
+                form = form.file("files", FilePart::from_bytes(vec![b'x'; size]).file_name(name.clone())).unwrap();
             }
             if let Some(note) = note {
                 form = form.text("note", note);
@@ -539,19 +623,29 @@ mod tests {
             for name in &names {
                 let escaped = escape_param(name);
                 proptest::prop_assert!(!escaped.contains(['"', '\r', '\n']));
+                // The HTML standard's reading gives the name back, unless the name holds one of
+                // the three escapes as text (which browsers' uploads cannot tell apart either).
+                if !["%22", "%0D", "%0A"].iter().any(|e| name.to_ascii_uppercase().contains(e)) {
+                    let read = escaped.replace("%0A", "\n").replace("%0D", "\r").replace("%22", "\"");
+                    proptest::prop_assert_eq!(&read, name);
+                }
             }
         }
     }
 
     #[tokio::test]
     async fn a_short_reader_is_an_error() {
-        let form = Form::new().file("files", FilePart::from_reader(&b"ab"[..], 5));
+        let form = Form::new()
+            .file("files", FilePart::from_reader(&b"ab"[..], 5))
+            .unwrap();
         assert!(form.to_bytes().await.is_err());
     }
 
     #[tokio::test]
     async fn a_missing_file_is_an_io_error() {
-        let form = Form::new().file("file", FilePart::from_path("/definitely/not/here.png"));
+        let form = Form::new()
+            .file("file", FilePart::from_path("/definitely/not/here.png"))
+            .unwrap();
         assert_eq!(
             form.encode().await.err().map(|e| e.kind()),
             Some(ErrorKind::Io)

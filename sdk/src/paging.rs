@@ -52,6 +52,7 @@ use url::Url;
 use crate::client::{Call, Client, read_json};
 use crate::error::Error;
 use crate::rate_limit::RateLimit;
+use crate::route;
 use crate::types::{Pagination, PeoplePage, Person, SortBy, SortOrder};
 
 /// One page of people with where it stands among all pages.
@@ -335,7 +336,7 @@ impl ListPeople {
                 query.append_pair("lname", l);
             }
         }
-        let call = Call::new("list_people", Method::GET, url).accept_json();
+        let call = Call::new("list_people", route::PEOPLE, Method::GET, url).accept_json();
         let info = call.info.clone();
         let resp = self.client.execute(call).await?;
         let links = PageLinks::from_headers(resp.headers());

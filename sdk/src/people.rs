@@ -38,6 +38,7 @@ use crate::paging::ListPeople;
 use crate::photo::Photo;
 use crate::rate_limit::RateLimit;
 use crate::response::{ETag, Fetched, Written};
+use crate::route;
 use crate::types::{self, NewPerson, Person, PersonPatch};
 
 /// The future of a call, as returned by the `IntoFuture` implementations of the builders.
@@ -110,7 +111,7 @@ impl People {
             lname: validate_lname(&lname)?,
         };
         let url = self.client.url(&["people"])?;
-        let call = Call::new("create_person", Method::POST, url)
+        let call = Call::new("create_person", route::PEOPLE, Method::POST, url)
             .accept_json()
             .json("application/json", &body)?;
         let resp = self.client.execute(call).await?;
@@ -149,7 +150,8 @@ impl PersonRef {
 
     /// Reads the person with its `ETag`.
     pub async fn get(&self) -> Result<Fetched<Person>, Error> {
-        let call = Call::new("get_person", Method::GET, self.url(&[])?).accept_json();
+        let call =
+            Call::new("get_person", route::PERSON, Method::GET, self.url(&[])?).accept_json();
         let info = call.info.clone();
         let resp = self.client.execute(call).await?;
         // What the headers say is taken before the body consumes the response.
@@ -162,7 +164,8 @@ impl PersonRef {
     /// The person's `ETag` without its body (`HEAD`). Fails like [`get`](Self::get) when the
     /// person does not exist.
     pub async fn etag(&self) -> Result<Option<ETag>, Error> {
-        let call = Call::new("head_person", Method::HEAD, self.url(&[])?).accept_json();
+        let call =
+            Call::new("head_person", route::PERSON, Method::HEAD, self.url(&[])?).accept_json();
         let resp = self.client.execute(call).await?;
         Ok(ETag::from_headers(resp.headers()))
     }
@@ -262,9 +265,14 @@ impl UpdatePerson {
             fname: validate_fname(&self.fname)?,
             lname: validate_lname(&self.person.lname)?,
         };
-        let call = Call::new("replace_person", Method::PUT, self.person.url(&[])?)
-            .accept_json()
-            .json("application/json", &body)?;
+        let call = Call::new(
+            "replace_person",
+            route::PERSON,
+            Method::PUT,
+            self.person.url(&[])?,
+        )
+        .accept_json()
+        .json("application/json", &body)?;
         send_write(&self.person.client, call, self.if_match).await
     }
 }
@@ -289,9 +297,14 @@ impl PatchPerson {
 
     /// Sends the patch; returns the new `ETag`.
     pub async fn send(self) -> Result<Written, Error> {
-        let call = Call::new("patch_person", Method::PATCH, self.person.url(&[])?)
-            .accept_json()
-            .json("application/merge-patch+json", &self.patch)?;
+        let call = Call::new(
+            "patch_person",
+            route::PERSON,
+            Method::PATCH,
+            self.person.url(&[])?,
+        )
+        .accept_json()
+        .json("application/merge-patch+json", &self.patch)?;
         send_write(&self.person.client, call, self.if_match).await
     }
 }
@@ -315,7 +328,13 @@ impl DeletePerson {
 
     /// Sends the delete.
     pub async fn send(self) -> Result<(), Error> {
-        let call = Call::new("delete_person", Method::DELETE, self.person.url(&[])?).accept_json();
+        let call = Call::new(
+            "delete_person",
+            route::PERSON,
+            Method::DELETE,
+            self.person.url(&[])?,
+        )
+        .accept_json();
         send_write(&self.person.client, call, self.if_match)
             .await
             .map(|_| ())

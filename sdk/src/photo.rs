@@ -41,6 +41,7 @@ use crate::error::Error;
 use crate::multipart::{FilePart, Form, Progress, ProgressFn};
 use crate::people::{CallFuture, PersonRef, into_future, send_write};
 use crate::response::{ETag, Written};
+use crate::route;
 use crate::types;
 
 /// A photo to upload: the image and an optional caption.
@@ -113,7 +114,7 @@ impl PhotoUpload {
     }
 
     fn into_form(self) -> Result<Form, Error> {
-        let mut form = Form::new().file("file", self.file);
+        let mut form = Form::new().file("file", self.file)?;
         if let Some(caption) = self.caption {
             types::PhotoUploadCaption::from_str(&caption).map_err(|_| {
                 Error::invalid_request("the caption must be at most 1024 characters long")
@@ -142,7 +143,7 @@ impl Photo {
     /// the size limit with `413`.
     pub async fn upload(&self, upload: PhotoUpload) -> Result<Written, Error> {
         let url = self.person.url(&["photo"])?;
-        let call = Call::new("upload_photo", Method::POST, url)
+        let call = Call::new("upload_photo", route::PHOTO, Method::POST, url)
             .accept_json()
             .multipart(upload.into_form()?);
         send_write(self.person.client(), call, None).await
@@ -151,7 +152,7 @@ impl Photo {
     /// Starts downloading the photo: see [`Download`]. No photo: `404`.
     pub async fn download(&self) -> Result<Download, Error> {
         let url = self.person.url(&["photo"])?;
-        let call = Call::new("get_photo", Method::GET, url)
+        let call = Call::new("get_photo", route::PHOTO, Method::GET, url)
             .header(http::header::ACCEPT, HeaderValue::from_static("image/*"))
             .download();
         let info = call.info.clone();
@@ -181,7 +182,7 @@ impl Photo {
     /// body is empty.
     pub async fn head(&self) -> Result<Download, Error> {
         let url = self.person.url(&["photo"])?;
-        let call = Call::new("head_photo", Method::HEAD, url);
+        let call = Call::new("head_photo", route::PHOTO, Method::HEAD, url);
         let info = call.info.clone();
         let resp = self.person.client().execute(call).await?;
         Ok(Download::new(resp, info))
@@ -213,8 +214,13 @@ impl DeletePhoto {
 
     /// Sends the delete.
     pub async fn send(self) -> Result<(), Error> {
-        let call =
-            Call::new("delete_photo", Method::DELETE, self.person.url(&["photo"])?).accept_json();
+        let call = Call::new(
+            "delete_photo",
+            route::PHOTO,
+            Method::DELETE,
+            self.person.url(&["photo"])?,
+        )
+        .accept_json();
         send_write(self.person.client(), call, self.if_match)
             .await
             .map(|_| ())

@@ -269,3 +269,47 @@ async fn attachment_limits_store_nothing() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn file_names_round_trip_as_browsers_send_them() {
+    within(async {
+        let mock = mock().await;
+        let client = client(&mock);
+        let names = [
+            "100%.txt",
+            "100%25.txt",
+            "a\"b.txt",
+            "李.png",
+            "new\nline.txt",
+            "semi;colon.txt",
+            "back\\slash.txt",
+            "Lévi \"CV\" 100%.pdf",
+        ];
+        let upload = AttachmentUpload::new().files(
+            names
+                .iter()
+                .map(|name| FilePart::from_bytes(name.as_bytes().to_vec()).file_name(*name)),
+        );
+        let attachments = client.person("Farrell").attachments();
+        let stored = attachments.upload(upload).await.unwrap();
+        let stored_names: Vec<&str> = stored.iter().map(|a| a.filename.as_str()).collect();
+        assert_eq!(stored_names, names);
+        let listed = attachments.list().await.unwrap();
+        let listed_names: Vec<&str> = listed.iter().map(|a| a.filename.as_str()).collect();
+        assert_eq!(listed_names, names);
+
+        // A name with a control character the encoding cannot carry is refused before sending.
+        let err = attachments
+            .upload(
+                AttachmentUpload::new().file(FilePart::from_bytes("x").file_name("bell\u{7}.txt")),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err:?}");
+        assert_eq!(
+            mock.request_count("POST", "/api/v1/people/Farrell/attachments"),
+            1
+        );
+    })
+    .await;
+}

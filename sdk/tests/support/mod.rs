@@ -127,13 +127,24 @@ impl LogCapture {
     /// thread-local subscriber a call site first reached by another test's thread (with no
     /// subscriber) could stay disabled, so the capture would miss spans at random.
     pub fn install() -> LogCapture {
+        LogCapture::install_filtered("trace")
+    }
+
+    /// Like [`install`](Self::install), for what the `EnvFilter` directives let through (e.g.
+    /// `people_sdk=trace`). Spans are written when they open and when they close, each time with
+    /// every field recorded so far. The first call of a test binary decides the filter.
+    pub fn install_filtered(directives: &str) -> LogCapture {
         static CAPTURE: std::sync::OnceLock<LogCapture> = std::sync::OnceLock::new();
         CAPTURE
             .get_or_init(|| {
                 let capture = LogCapture::default();
                 let writer = capture.clone();
                 let subscriber = tracing_subscriber::fmt()
-                    .with_max_level(tracing::Level::TRACE)
+                    .with_env_filter(tracing_subscriber::EnvFilter::new(directives))
+                    .with_span_events(
+                        tracing_subscriber::fmt::format::FmtSpan::NEW
+                            | tracing_subscriber::fmt::format::FmtSpan::CLOSE,
+                    )
                     .with_ansi(false)
                     .with_writer(move || writer.clone())
                     .finish();
