@@ -42,7 +42,7 @@ step "cargo test (with the generated client's freshness)"
 cargo test --workspace --locked
 
 step "multipart interop: the SDK's file names read by Werkzeug, curl's read by people-mock"
-VENV=$VENV bash scripts/multipart-interop.sh
+VENV=$VENV PEOPLE_MOCK_BIN=$TARGET_DIR/debug/people-mock bash scripts/multipart-interop.sh
 
 step "spec conformance: schemathesis against the people-mock binary"
 PEOPLE_MOCK_BIN=$TARGET_DIR/debug/people-mock scripts/conformance.sh

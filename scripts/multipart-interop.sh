@@ -11,12 +11,15 @@
 #      attachment list must show each one as curl was given it.
 #
 # Environment:
-#   VENV  the project's Python virtual environment (scripts/check.sh passes its own; default
-#         target/py)
+#   VENV             the project's Python virtual environment (scripts/check.sh passes its own;
+#                    default: py/ in cargo's target directory)
+#   PEOPLE_MOCK_BIN  a people-mock program already built (scripts/check.sh passes the one
+#                    `cargo test --workspace` built); default: built here
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-VENV=${VENV:-target/py}
+. scripts/lib/target-dir.sh
+VENV=${VENV:-$TARGET_DIR/py}
 WERKZEUG=3.1.8
 
 step() { printf '\n==> %s\n' "$*"; }
@@ -30,13 +33,15 @@ if [ "$("$VENV/bin/python" -c 'from importlib.metadata import version; print(ver
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "werkzeug==$WERKZEUG"
 fi
 
-step "building multipart_interop and people-mock"
+step "building multipart_interop"
 cargo build --locked --quiet -p people-sdk --example multipart_interop
-cargo build --locked --quiet -p people-mock --bin people-mock
-TARGET_DIR=$(cargo metadata --format-version 1 --no-deps |
-  "$VENV/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
 UPLOADER=$TARGET_DIR/debug/examples/multipart_interop
-MOCK=$TARGET_DIR/debug/people-mock
+if [ -n "${PEOPLE_MOCK_BIN:-}" ]; then
+  MOCK=$PEOPLE_MOCK_BIN
+else
+  cargo build --locked --quiet -p people-mock --bin people-mock
+  MOCK=$TARGET_DIR/debug/people-mock
+fi
 OUT=$TARGET_DIR/multipart-interop
 mkdir -p "$OUT"
 
