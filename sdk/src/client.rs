@@ -52,6 +52,7 @@ use crate::auth::{
 };
 use crate::error::{CallInfo, Error, ErrorKind};
 use crate::multipart::Form;
+use crate::names::is_dot_segment;
 use crate::people::{People, PersonRef};
 use crate::rate_limit::RateLimit;
 use crate::retry::{self, Decision, RetryPolicy};
@@ -530,7 +531,16 @@ impl Client {
     }
 
     /// The URL of `segments` under the base URL, each segment percent-encoded.
+    ///
+    /// `.` and `..` are refused: the url crate drops or resolves them (as every URL parser does),
+    /// so the request would reach another route. The callers check names and ids first, with
+    /// reasons; this is the one place every path goes through.
     pub(crate) fn url(&self, segments: &[&str]) -> Result<Url, Error> {
+        if let Some(dots) = segments.iter().find(|segment| is_dot_segment(segment)) {
+            return Err(Error::invalid_request(format!(
+                "the path segment {dots:?} cannot be sent: URLs resolve '.' and '..'"
+            )));
+        }
         let mut url = self.inner.base.clone();
         {
             let mut path = url

@@ -243,6 +243,17 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::new("^([^.]|\\.[^.]|\\.\\.[\\s\\S])[\\s\\S]*$")
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^([^.]|\\.[^.]|\\.\\.[\\s\\S])[\\s\\S]*$\""
+                        .into(),
+                );
+            }
             Ok(Self(value.to_string()))
         }
     }
@@ -331,6 +342,17 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::new("^([^.]|\\.[^.]|\\.\\.[\\s\\S])[\\s\\S]*$")
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^([^.]|\\.[^.]|\\.\\.[\\s\\S])[\\s\\S]*$\""
+                        .into(),
+                );
+            }
             Ok(Self(value.to_string()))
         }
     }
@@ -387,6 +409,17 @@ pub mod types {
             }
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::new("^([^.]|\\.[^.]|\\.\\.[\\s\\S])[\\s\\S]*$")
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^([^.]|\\.[^.]|\\.\\.[\\s\\S])[\\s\\S]*$\""
+                        .into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
@@ -2493,6 +2526,9 @@ server is checked against it. Everything below is binding.
 stored). `HEAD` answers with the headers of `GET` and no body, errors included.
 * Path segments are percent-encoded UTF-8: `O'Brien`, `Lévi-Strauss`, `van der Berg`, `100%` (sent as
 `100%25`) and `李` are ordinary keys and round-trip through every route.
+* `.` and `..` are not keys (nor attachment ids): URL parsers resolve them as dot segments (RFC 3986
+§5.2.4, the WHATWG URL standard, also when written `%2E`), so no path could address them. A path
+key that breaks the rules of `Lname` names no one and answers as a key never created.
 * Timestamps are RFC 3339 in UTC with a `Z` suffix.
 
 ## Authentication
@@ -2722,7 +2758,11 @@ Sends a `GET` request to `/people/{lname}`
 Arguments:
 - `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-trailing white space.
+trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
+written `%2E`), so that the request would reach another route.
+
+A key that breaks these rules names no one: the route answers as for a key never created,
+`404` `person_not_found` (at the existence step of the order of checks).
 ```ignore
 let response = client.get_person()
     .lname(lname)
@@ -2743,7 +2783,11 @@ Sends a `PUT` request to `/people/{lname}`
 Arguments:
 - `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-trailing white space.
+trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
+written `%2E`), so that the request would reach another route.
+
+A key that breaks these rules names no one: the route answers as for a key never created,
+`404` `person_not_found` (at the existence step of the order of checks).
 - `if_match`: Perform the change only if the current `ETag` is one of these entity tags (or `*`, any current
 representation). Strong comparison: weak tags never match. A mismatch is `412` and changes nothing.
 - `body`
@@ -2768,7 +2812,11 @@ Sends a `DELETE` request to `/people/{lname}`
 Arguments:
 - `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-trailing white space.
+trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
+written `%2E`), so that the request would reach another route.
+
+A key that breaks these rules names no one: the route answers as for a key never created,
+`404` `person_not_found` (at the existence step of the order of checks).
 - `if_match`: Perform the change only if the current `ETag` is one of these entity tags (or `*`, any current
 representation). Strong comparison: weak tags never match. A mismatch is `412` and changes nothing.
 ```ignore
@@ -2790,7 +2838,11 @@ Sends a `HEAD` request to `/people/{lname}`
 Arguments:
 - `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-trailing white space.
+trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
+written `%2E`), so that the request would reach another route.
+
+A key that breaks these rules names no one: the route answers as for a key never created,
+`404` `person_not_found` (at the existence step of the order of checks).
 ```ignore
 let response = client.head_person()
     .lname(lname)
@@ -2812,7 +2864,11 @@ Sends a `PATCH` request to `/people/{lname}`
 Arguments:
 - `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-trailing white space.
+trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
+written `%2E`), so that the request would reach another route.
+
+A key that breaks these rules names no one: the route answers as for a key never created,
+`404` `person_not_found` (at the existence step of the order of checks).
 - `if_match`: Perform the change only if the current `ETag` is one of these entity tags (or `*`, any current
 representation). Strong comparison: weak tags never match. A mismatch is `412` and changes nothing.
 - `body`
@@ -2836,7 +2892,11 @@ Sends a `GET` request to `/people/{lname}/attachments`
 Arguments:
 - `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-trailing white space.
+trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
+written `%2E`), so that the request would reach another route.
+
+A key that breaks these rules names no one: the route answers as for a key never created,
+`404` `person_not_found` (at the existence step of the order of checks).
 ```ignore
 let response = client.list_attachments()
     .lname(lname)
@@ -2855,7 +2915,11 @@ Sends a `HEAD` request to `/people/{lname}/attachments`
 Arguments:
 - `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-trailing white space.
+trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
+written `%2E`), so that the request would reach another route.
+
+A key that breaks these rules names no one: the route answers as for a key never created,
+`404` `person_not_found` (at the existence step of the order of checks).
 ```ignore
 let response = client.head_attachments()
     .lname(lname)
@@ -2875,8 +2939,13 @@ Sends a `GET` request to `/people/{lname}/attachments/{id}`
 Arguments:
 - `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-trailing white space.
-- `id`: The attachment's id, as returned by the upload.
+trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
+written `%2E`), so that the request would reach another route.
+
+A key that breaks these rules names no one: the route answers as for a key never created,
+`404` `person_not_found` (at the existence step of the order of checks).
+- `id`: The attachment's id, as returned by the upload, percent-encoded as one path segment. Never `.`
+or `..`: URL parsers resolve those as dot segments, so the request would reach another route.
 ```ignore
 let response = client.get_attachment()
     .lname(lname)
@@ -2896,8 +2965,13 @@ Sends a `DELETE` request to `/people/{lname}/attachments/{id}`
 Arguments:
 - `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-trailing white space.
-- `id`: The attachment's id, as returned by the upload.
+trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
+written `%2E`), so that the request would reach another route.
+
+A key that breaks these rules names no one: the route answers as for a key never created,
+`404` `person_not_found` (at the existence step of the order of checks).
+- `id`: The attachment's id, as returned by the upload, percent-encoded as one path segment. Never `.`
+or `..`: URL parsers resolve those as dot segments, so the request would reach another route.
 - `if_match`: Perform the change only if the current `ETag` is one of these entity tags (or `*`, any current
 representation). Strong comparison: weak tags never match. A mismatch is `412` and changes nothing.
 ```ignore
@@ -2920,8 +2994,13 @@ Sends a `HEAD` request to `/people/{lname}/attachments/{id}`
 Arguments:
 - `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-trailing white space.
-- `id`: The attachment's id, as returned by the upload.
+trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
+written `%2E`), so that the request would reach another route.
+
+A key that breaks these rules names no one: the route answers as for a key never created,
+`404` `person_not_found` (at the existence step of the order of checks).
+- `id`: The attachment's id, as returned by the upload, percent-encoded as one path segment. Never `.`
+or `..`: URL parsers resolve those as dot segments, so the request would reach another route.
 ```ignore
 let response = client.head_attachment()
     .lname(lname)
@@ -2941,7 +3020,11 @@ Sends a `GET` request to `/people/{lname}/photo`
 Arguments:
 - `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-trailing white space.
+trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
+written `%2E`), so that the request would reach another route.
+
+A key that breaks these rules names no one: the route answers as for a key never created,
+`404` `person_not_found` (at the existence step of the order of checks).
 ```ignore
 let response = client.get_photo()
     .lname(lname)
@@ -2960,7 +3043,11 @@ Sends a `DELETE` request to `/people/{lname}/photo`
 Arguments:
 - `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-trailing white space.
+trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
+written `%2E`), so that the request would reach another route.
+
+A key that breaks these rules names no one: the route answers as for a key never created,
+`404` `person_not_found` (at the existence step of the order of checks).
 - `if_match`: Perform the change only if the current `ETag` is one of these entity tags (or `*`, any current
 representation). Strong comparison: weak tags never match. A mismatch is `412` and changes nothing.
 ```ignore
@@ -2982,7 +3069,11 @@ Sends a `HEAD` request to `/people/{lname}/photo`
 Arguments:
 - `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-trailing white space.
+trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
+written `%2E`), so that the request would reach another route.
+
+A key that breaks these rules names no one: the route answers as for a key never created,
+`404` `person_not_found` (at the existence step of the order of checks).
 ```ignore
 let response = client.head_photo()
     .lname(lname)

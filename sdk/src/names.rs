@@ -1,7 +1,8 @@
 //! [`Lname`] and [`Fname`]: names that are valid by construction.
 //!
 //! The spec gives both a pattern: 1–64 characters, no control character (U+0000–001F,
-//! U+007F–009F), no white space at either end, and for a last name (the key) no `/`. The code
+//! U+007F–009F), no white space at either end, and for a last name (the key) no `/` and neither
+//! `.` nor `..` (URL parsers resolve those path segments, so no request could address them). The code
 //! generator would check that pattern with a regular expression on every name of every response;
 //! these types check the same rule with one pass over the characters, and a test holds them to the
 //! spec's pattern on random names. The generated types (`Person`, `NewPerson`, ...) use them in
@@ -47,9 +48,17 @@ pub(crate) fn name_problem(name: &str, is_key: bool) -> Option<&'static str> {
         Some("it must not be empty")
     } else if name.starts_with(is_space) || name.ends_with(is_space) {
         Some("it must not start or end with white space")
+    } else if is_key && is_dot_segment(name) {
+        Some("it must not be '.' or '..'")
     } else {
         None
     }
+}
+
+/// Whether a path segment is one that URL parsers resolve instead of sending (`.` or `..`;
+/// the SDK percent-encodes `%`, so `%2E` in a name never reaches a URL as a dot).
+pub(crate) fn is_dot_segment(segment: &str) -> bool {
+    matches!(segment, "." | "..")
 }
 
 /// White space as the spec's pattern means it (ECMAScript `\s`): Unicode White_Space plus
@@ -136,7 +145,7 @@ macro_rules! name_type {
 
 name_type!(
     /// A last name: the key of a person. 1–64 characters; any Unicode except control
-    /// characters and `/`; no white space at either end; case-sensitive.
+    /// characters and `/`; no white space at either end; not `.` or `..`; case-sensitive.
     Lname,
     is_key = true,
     what = "lname"
@@ -172,7 +181,7 @@ mod tests {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
         #[test]
         fn the_names_follow_the_spec_pattern(
-            name in "\\PC{0,70}|[ /\\t\\n\\u{85}a-z]{0,5}|[a\\x00-\\x1f\\u{7f}-\\u{a0} /\\u{feff}\\u{3000}\\u{2028}\\u{1680}\\u{180e}李😀]{0,66}"
+            name in "\\PC{0,70}|[ /\\t\\n\\u{85}a-z]{0,5}|[. a%/\\u{feff}]{0,4}|[a\\x00-\\x1f\\u{7f}-\\u{a0} /\\u{feff}\\u{3000}\\u{2028}\\u{1680}\\u{180e}李😀]{0,66}"
         ) {
             use std::sync::LazyLock;
             static LNAME: LazyLock<regress::Regex> = LazyLock::new(|| spec_pattern("Lname"));
@@ -188,6 +197,13 @@ mod tests {
             let lname: Lname = serde_json::from_value(serde_json::json!(ok)).expect(ok);
             assert_eq!(serde_json::to_value(&lname).expect("serialises"), ok);
         }
+        for dots in [".", ".."] {
+            let err = dots.parse::<Lname>().unwrap_err();
+            assert!(err.to_string().contains("'.' or '..'"), "{err}");
+            assert!(dots.parse::<Fname>().is_ok());
+        }
+        assert!("...".parse::<Lname>().is_ok());
+        assert!(".a".parse::<Lname>().is_ok());
         let err = serde_json::from_str::<Lname>("\"a/b\"").unwrap_err();
         assert!(err.to_string().contains("'/'"), "{err}");
         assert!(serde_json::from_str::<Fname>("\"a/b\"").is_ok());
