@@ -7,6 +7,11 @@
 // Types written by hand in people-sdk instead of generated:
 // - Lname: crate::names::Lname
 // - Fname: crate::names::Fname
+// - ReceivedName: crate::received::ReceivedName
+//
+// Names decoded as sent (ReceivedName: reads are lenient, writes strict):
+// - Person.fname
+// - Person.lname
 //
 // Request media types dropped beside application/json:
 // - patch_person: application/merge-patch+json
@@ -843,8 +848,8 @@ pub mod types {
     ///A person in the directory.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Person {
-        pub fname: crate::names::Fname,
-        pub lname: crate::names::Lname,
+        pub fname: crate::received::ReceivedName,
+        pub lname: crate::received::ReceivedName,
         ///Set by the server on create and on every change (RFC 3339, UTC).
         pub timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
     }
@@ -2036,8 +2041,14 @@ the client does not authenticate with HTTP Basic.*/
         }
         #[derive(Clone, Debug)]
         pub struct Person {
-            fname: ::std::result::Result<crate::names::Fname, ::std::string::String>,
-            lname: ::std::result::Result<crate::names::Lname, ::std::string::String>,
+            fname: ::std::result::Result<
+                crate::received::ReceivedName,
+                ::std::string::String,
+            >,
+            lname: ::std::result::Result<
+                crate::received::ReceivedName,
+                ::std::string::String,
+            >,
             timestamp: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
                 ::std::string::String,
@@ -2055,7 +2066,7 @@ the client does not authenticate with HTTP Basic.*/
         impl Person {
             pub fn fname<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::names::Fname>,
+                T: ::std::convert::TryInto<crate::received::ReceivedName>,
                 T::Error: ::std::fmt::Display,
             {
                 self.fname = value
@@ -2067,7 +2078,7 @@ the client does not authenticate with HTTP Basic.*/
             }
             pub fn lname<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::names::Lname>,
+                T: ::std::convert::TryInto<crate::received::ReceivedName>,
                 T::Error: ::std::fmt::Display,
             {
                 self.lname = value

@@ -1,12 +1,17 @@
-//! [`Lname`] and [`Fname`]: names that are valid by construction.
+//! [`Lname`] and [`Fname`]: names that are valid by construction, for what a client sends.
 //!
 //! The spec gives both a pattern: 1–64 characters, no control character (U+0000–001F,
 //! U+007F–009F), no white space at either end, and for a last name (the key) no `/` and neither
-//! `.` nor `..` (URL parsers resolve those path segments, so no request could address them). The code
-//! generator would check that pattern with a regular expression on every name of every response;
-//! these types check the same rule with one pass over the characters, and a test holds them to the
-//! spec's pattern on random names. The generated types (`Person`, `NewPerson`, ...) use them in
-//! place of generated ones (see `xtask`).
+//! `.` nor `..` (URL parsers resolve those path segments, so no request could address them). The
+//! code generator would check that pattern with a regular expression on every name; these types
+//! check the same rule with one pass over the characters, and a test holds them to the spec's
+//! pattern on random names.
+//!
+//! Writes are strict: every way to make one (`parse`, `TryFrom`, and `Deserialize` too) checks the
+//! rule, so an `Lname` is always a key a request can carry. The generated types a client sends
+//! (`NewPerson`, `PersonPatch`) and the generated client's path parameters use them (see `xtask`).
+//! Reads are lenient: the names a [`Person`](crate::Person) carries are
+//! [`ReceivedName`](crate::types::ReceivedName)s, kept as the server sent them.
 //!
 //! ```
 //! use people_sdk::types::{Fname, Lname};
