@@ -38,7 +38,7 @@ use crate::client::{Call, read_json};
 use crate::download::Download;
 use crate::error::Error;
 use crate::multipart::{FilePart, Form, Progress, ProgressFn};
-use crate::names::is_dot_segment;
+use crate::path::is_dot_segment;
 use crate::people::{CallFuture, PersonRef, into_future, send_write};
 use crate::response::ETag;
 use crate::types::{self, Attachment, AttachmentList};

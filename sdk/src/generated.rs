@@ -9,6 +9,8 @@
 // - Fname: crate::names::Fname
 // - ReceivedName: crate::received::ReceivedName
 //
+// Path parameters encoded by crate::path::encode_segment, not progenitor's encode_path.
+//
 // Names decoded as sent (ReceivedName: reads are lenient, writes strict):
 // - Person.fname
 // - Person.lname
@@ -19,7 +21,8 @@
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use crate::path::encode_segment as encode_path;
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -2767,7 +2770,8 @@ Returns the person and its `ETag`. A key never created is `404`; a deleted key i
 Sends a `GET` request to `/people/{lname}`
 
 Arguments:
-- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`, and `\`
+is `%5C`, since URL parsers read a bare `\` as `/`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
 trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
 written `%2E`), so that the request would reach another route.
@@ -2792,7 +2796,8 @@ Replaces the person's `fname` and sets a new `timestamp`. The body's `lname` mus
 Sends a `PUT` request to `/people/{lname}`
 
 Arguments:
-- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`, and `\`
+is `%5C`, since URL parsers read a bare `\` as `/`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
 trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
 written `%2E`), so that the request would reach another route.
@@ -2821,7 +2826,8 @@ Deletes the person with its photo and attachments. Afterwards every route of tha
 Sends a `DELETE` request to `/people/{lname}`
 
 Arguments:
-- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`, and `\`
+is `%5C`, since URL parsers read a bare `\` as `/`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
 trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
 written `%2E`), so that the request would reach another route.
@@ -2847,7 +2853,8 @@ The headers `GET` would answer with (`ETag` among them), and no body.
 Sends a `HEAD` request to `/people/{lname}`
 
 Arguments:
-- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`, and `\`
+is `%5C`, since URL parsers read a bare `\` as `/`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
 trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
 written `%2E`), so that the request would reach another route.
@@ -2873,7 +2880,8 @@ ignored. An empty object changes nothing (same `timestamp`, same `ETag`). Honour
 Sends a `PATCH` request to `/people/{lname}`
 
 Arguments:
-- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`, and `\`
+is `%5C`, since URL parsers read a bare `\` as `/`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
 trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
 written `%2E`), so that the request would reach another route.
@@ -2901,7 +2909,8 @@ Every attachment of the person, in upload order.
 Sends a `GET` request to `/people/{lname}/attachments`
 
 Arguments:
-- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`, and `\`
+is `%5C`, since URL parsers read a bare `\` as `/`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
 trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
 written `%2E`), so that the request would reach another route.
@@ -2924,7 +2933,8 @@ The headers `GET` would answer with, and no body (RFC 9110 requires `HEAD` where
 Sends a `HEAD` request to `/people/{lname}/attachments`
 
 Arguments:
-- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`, and `\`
+is `%5C`, since URL parsers read a bare `\` as `/`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
 trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
 written `%2E`), so that the request would reach another route.
@@ -2948,7 +2958,8 @@ The file's bytes with its `Content-Type`, `Content-Length`, an `ETag` (the quote
 Sends a `GET` request to `/people/{lname}/attachments/{id}`
 
 Arguments:
-- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`, and `\`
+is `%5C`, since URL parsers read a bare `\` as `/`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
 trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
 written `%2E`), so that the request would reach another route.
@@ -2974,7 +2985,8 @@ Removes the attachment. Honours `If-Match` with the attachment's `ETag`.
 Sends a `DELETE` request to `/people/{lname}/attachments/{id}`
 
 Arguments:
-- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`, and `\`
+is `%5C`, since URL parsers read a bare `\` as `/`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
 trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
 written `%2E`), so that the request would reach another route.
@@ -3003,7 +3015,8 @@ The headers `GET` would answer with (`Content-Type`, `Content-Length`, `ETag`, `
 Sends a `HEAD` request to `/people/{lname}/attachments/{id}`
 
 Arguments:
-- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`, and `\`
+is `%5C`, since URL parsers read a bare `\` as `/`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
 trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
 written `%2E`), so that the request would reach another route.
@@ -3029,7 +3042,8 @@ The image bytes with their own `Content-Type`, `Content-Length` and an `ETag` (t
 Sends a `GET` request to `/people/{lname}/photo`
 
 Arguments:
-- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`, and `\`
+is `%5C`, since URL parsers read a bare `\` as `/`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
 trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
 written `%2E`), so that the request would reach another route.
@@ -3052,7 +3066,8 @@ Removes the photo. No photo is `404 photo_not_found`. Honours `If-Match` with th
 Sends a `DELETE` request to `/people/{lname}/photo`
 
 Arguments:
-- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`, and `\`
+is `%5C`, since URL parsers read a bare `\` as `/`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
 trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
 written `%2E`), so that the request would reach another route.
@@ -3078,7 +3093,8 @@ The headers `GET` would answer with (`Content-Type`, `Content-Length`, `ETag`), 
 Sends a `HEAD` request to `/people/{lname}/photo`
 
 Arguments:
-- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`, and `\`
+is `%5C`, since URL parsers read a bare `\` as `/`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
 trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
 written `%2E`), so that the request would reach another route.

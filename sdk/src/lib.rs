@@ -83,6 +83,7 @@ pub mod types {
 }
 
 mod names;
+mod path;
 mod received;
 
 pub mod attachments;

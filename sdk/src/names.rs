@@ -30,6 +30,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::generated::types::error::ConversionError;
+use crate::path::is_dot_segment;
 
 /// The longest name, in characters.
 const MAX_CHARS: usize = 64;
@@ -58,12 +59,6 @@ pub(crate) fn name_problem(name: &str, is_key: bool) -> Option<&'static str> {
     } else {
         None
     }
-}
-
-/// Whether a path segment is one that URL parsers resolve instead of sending (`.` or `..`;
-/// the SDK percent-encodes `%`, so `%2E` in a name never reaches a URL as a dot).
-pub(crate) fn is_dot_segment(segment: &str) -> bool {
-    matches!(segment, "." | "..")
 }
 
 /// White space as the spec's pattern means it (ECMAScript `\s`): Unicode White_Space plus

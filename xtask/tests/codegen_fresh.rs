@@ -2,7 +2,9 @@
 
 use std::path::Path;
 
-use xtask::{GENERATED_PATH, RECEIVED_NAME, SPEC_PATH, codegen_view, generate};
+use xtask::{
+    GENERATED_PATH, RECEIVED_NAME, SPEC_PATH, codegen_view, encode_paths_as_the_sdk_does, generate,
+};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -78,4 +80,18 @@ fn codegen_view_decodes_only_received_names_as_sent() {
         view["components"]["parameters"]["Lname"]["schema"]["$ref"],
         "#/components/schemas/Lname"
     );
+}
+
+#[test]
+fn the_generated_client_encodes_paths_as_the_sdk_does() {
+    let spec = std::fs::read_to_string(root().join(SPEC_PATH)).expect("spec is readable");
+    let code = generate(&spec).expect("the spec generates");
+    assert_eq!(
+        code.matches("use crate::path::encode_segment as encode_path;")
+            .count(),
+        1
+    );
+    assert!(!code.contains("progenitor_client::{encode_path"));
+    assert!(code.contains("encode_path(& lname.to_string())"));
+    assert!(encode_paths_as_the_sdk_does("use other::{encode_path, X};").is_err());
 }
