@@ -1,9 +1,11 @@
 //! Command-line arguments.
 
 use std::path::PathBuf;
+use std::str::FromStr;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use people_sdk::types::{Fname, Lname};
 
 /// A command-line client for the People API v1.
 ///
@@ -84,23 +86,25 @@ pub enum Command {
     /// Show one person.
     Get {
         /// The person's last name.
+        #[arg(value_parser = parse_lname)]
         lname: String,
     },
     /// Create a person.
     Create {
         /// First name.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_fname)]
         fname: String,
         /// Last name (the key).
-        #[arg(long)]
+        #[arg(long, value_parser = parse_lname)]
         lname: String,
     },
     /// Replace a person's first name (PUT).
     Update {
         /// The person's last name.
+        #[arg(value_parser = parse_lname)]
         lname: String,
         /// The new first name.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_fname)]
         fname: String,
         /// Only if the person's current ETag is this.
         #[arg(long)]
@@ -109,9 +113,10 @@ pub enum Command {
     /// Change a person's first name with a merge patch (PATCH).
     Patch {
         /// The person's last name.
+        #[arg(value_parser = parse_lname)]
         lname: String,
         /// The new first name.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_fname)]
         fname: Option<String>,
         /// Only if the person's current ETag is this.
         #[arg(long)]
@@ -120,6 +125,7 @@ pub enum Command {
     /// Delete a person.
     Delete {
         /// The person's last name.
+        #[arg(value_parser = parse_lname)]
         lname: String,
         /// Only if the person's current ETag is this.
         #[arg(long)]
@@ -131,6 +137,7 @@ pub enum Command {
     /// Upload one or more files as attachments of a person.
     Attach {
         /// The person's last name.
+        #[arg(value_parser = parse_lname)]
         lname: String,
         /// The files to upload.
         #[arg(required = true)]
@@ -142,6 +149,7 @@ pub enum Command {
     /// List a person's attachments.
     Attachments {
         /// The person's last name.
+        #[arg(value_parser = parse_lname)]
         lname: String,
     },
     /// Download or delete one attachment.
@@ -209,6 +217,7 @@ pub enum PhotoCommand {
     /// Upload a photo (PNG, JPEG, GIF or WebP), streamed from disk.
     Upload {
         /// The person's last name.
+        #[arg(value_parser = parse_lname)]
         lname: String,
         /// The image file.
         file: PathBuf,
@@ -219,6 +228,7 @@ pub enum PhotoCommand {
     /// Download the photo to a file.
     Get {
         /// The person's last name.
+        #[arg(value_parser = parse_lname)]
         lname: String,
         /// Where to write it.
         #[arg(short = 'o', long = "out", value_name = "FILE")]
@@ -227,6 +237,7 @@ pub enum PhotoCommand {
     /// Delete the photo.
     Delete {
         /// The person's last name.
+        #[arg(value_parser = parse_lname)]
         lname: String,
     },
 }
@@ -237,6 +248,7 @@ pub enum AttachmentCommand {
     /// Download an attachment to a file.
     Get {
         /// The person's last name.
+        #[arg(value_parser = parse_lname)]
         lname: String,
         /// The attachment's id.
         id: String,
@@ -247,10 +259,26 @@ pub enum AttachmentCommand {
     /// Delete an attachment.
     Delete {
         /// The person's last name.
+        #[arg(value_parser = parse_lname)]
         lname: String,
         /// The attachment's id.
         id: String,
     },
+}
+
+/// A last name that the API can take as a key, checked before anything is sent: a name the
+/// rules refuse (`..`, say, which a URL cannot carry) is a usage error.
+fn parse_lname(text: &str) -> Result<String, String> {
+    Lname::from_str(text)
+        .map(String::from)
+        .map_err(|err| err.to_string())
+}
+
+/// A first name that the API accepts, checked before anything is sent.
+fn parse_fname(text: &str) -> Result<String, String> {
+    Fname::from_str(text)
+        .map(String::from)
+        .map_err(|err| err.to_string())
 }
 
 fn parse_seconds(text: &str) -> Result<Duration, String> {

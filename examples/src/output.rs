@@ -140,10 +140,22 @@ pub fn render_table(columns: &[(&str, &str)], records: &[Value], color: bool) ->
     table
 }
 
+/// A value as a table shows it. Control characters are written as escapes (`\u{7}`): a name a
+/// server holds may carry one, and it must neither reach the terminal nor vanish from the table.
 fn cell(value: &Value) -> String {
     match value {
         Value::Null => String::new(),
-        Value::String(text) => text.chars().filter(|c| !c.is_control()).collect(),
+        Value::String(text) => {
+            let mut shown = String::with_capacity(text.len());
+            for c in text.chars() {
+                if c.is_control() {
+                    shown.extend(c.escape_unicode());
+                } else {
+                    shown.push(c);
+                }
+            }
+            shown
+        }
         other => other.to_string(),
     }
 }
@@ -189,6 +201,8 @@ mod tests {
 
     #[test]
     fn control_characters_never_reach_the_terminal() {
-        assert_eq!(cell(&json!("a\u{1b}[31mb")), "a[31mb");
+        assert_eq!(cell(&json!("a\u{1b}[31mb")), "a\\u{1b}[31mb");
+        assert_eq!(cell(&json!("Bell\u{7}\u{85}")), "Bell\\u{7}\\u{85}");
+        assert_eq!(cell(&json!(" \u{feff}李")), " \u{feff}李");
     }
 }

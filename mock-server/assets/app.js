@@ -95,8 +95,34 @@ async function api(path, init = {}) {
   }
 }
 
-/** The path of a person; last names may hold any character, `/` and `%` included. */
-const personPath = (lname) => `/people/${encodeURIComponent(lname)}`;
+/**
+ * Why a last name cannot be sent as a key, in the API's words, or null. `.` and `..` are the one
+ * case the page must catch itself: `fetch` resolves those path segments (also when written
+ * `%2E`) instead of sending them, so the request would reach another route. The API judges every
+ * other rule.
+ */
+function lnameProblem(lname) {
+  return lname === "." || lname === ".." ? "must not be '.' or '..'" : null;
+}
+
+/** The API's validation error for a last name, made without asking the API. */
+function invalidLname(problem) {
+  const detail = { field: "lname", message: problem };
+  return new ApiError(422, `Validation failed: lname: ${problem}`, {
+    error: "validation_failed",
+    details: [detail],
+  });
+}
+
+/**
+ * The path of a person; last names may hold any character, `/` and `%` included, but `.` and
+ * `..` are refused here rather than sent to another route.
+ */
+function personPath(lname) {
+  const problem = lnameProblem(lname);
+  if (problem) throw invalidLname(problem);
+  return `/people/${encodeURIComponent(lname)}`;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Page state and elements
@@ -267,6 +293,12 @@ function writeHeaders(withBody) {
 
 async function createPerson() {
   const person = { fname: ui.fname.value, lname: ui.lname.value };
+  const problem = lnameProblem(person.lname);
+  if (problem) {
+    ui.lname.setAttribute("aria-invalid", "true");
+    ui.lname.focus();
+    throw invalidLname(problem);
+  }
   await api("/people", {
     method: "POST",
     headers: { "Content-Type": JSON_TYPE },
@@ -419,6 +451,7 @@ ui.cancel.addEventListener("click", () => {
   stopEdit();
   showStatus("");
 });
+ui.lname.addEventListener("input", () => ui.lname.removeAttribute("aria-invalid"));
 ui.photoFile.addEventListener("change", previewChosenPhoto);
 ui.photoUpload.addEventListener("click", () => change(uploadPhoto));
 ui.photoRemove.addEventListener("click", () => change(removePhoto));

@@ -92,6 +92,7 @@ mod etag;
 mod fault;
 mod journal;
 mod linger;
+mod names;
 mod negotiation;
 mod paging;
 mod people;

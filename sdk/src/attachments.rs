@@ -38,6 +38,7 @@ use crate::client::{Call, read_json};
 use crate::download::Download;
 use crate::error::Error;
 use crate::multipart::{FilePart, Form, Progress, ProgressFn};
+use crate::path::is_dot_segment;
 use crate::people::{CallFuture, PersonRef, into_future, send_write};
 use crate::response::ETag;
 use crate::route;
@@ -116,16 +117,20 @@ impl AttachmentUpload {
     }
 }
 
-/// Checks an attachment id (1 to 64 characters).
+/// Checks an attachment id: 1 to 64 characters, and not `.` or `..` (which URLs resolve instead
+/// of sending).
 fn validate_id(id: &str) -> Result<(), Error> {
     let chars = id.chars().count();
-    if (1..=64).contains(&chars) {
-        Ok(())
+    let problem = if !(1..=64).contains(&chars) {
+        "it must be 1 to 64 characters long"
+    } else if is_dot_segment(id) {
+        "it must not be '.' or '..'"
     } else {
-        Err(Error::invalid_request(format!(
-            "invalid attachment id {id:?}: it must be 1 to 64 characters long"
-        )))
-    }
+        return Ok(());
+    };
+    Err(Error::invalid_request(format!(
+        "invalid attachment id {id:?}: {problem}"
+    )))
 }
 
 /// A person's attachments; from [`PersonRef::attachments`].

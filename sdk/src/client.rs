@@ -52,6 +52,7 @@ use crate::auth::{
 };
 use crate::error::{CallInfo, Error, ErrorKind};
 use crate::multipart::Form;
+use crate::path::{encode_segment, is_dot_segment};
 use crate::people::{People, PersonRef};
 use crate::rate_limit::RateLimit;
 use crate::retry::{self, Decision, RetryPolicy};
@@ -537,18 +538,27 @@ impl Client {
         self.inner.read_ahead
     }
 
-    /// The URL of `segments` under the base URL, each segment percent-encoded.
+    /// The URL of `segments` under the base URL, each segment percent-encoded so that it reaches
+    /// the server as given (see [`crate::path`]); `.` and `..`, which no encoding can carry, are
+    /// refused. The callers check names and ids first, with reasons; this is the one place every
+    /// hand-written path goes through.
     pub(crate) fn url(&self, segments: &[&str]) -> Result<Url, Error> {
-        let mut url = self.inner.base.clone();
-        {
-            let mut path = url
-                .path_segments_mut()
-                .map_err(|_| Error::config("the base URL cannot take a path"))?;
-            path.pop_if_empty();
-            for segment in segments {
-                path.push(segment);
-            }
+        if let Some(dots) = segments.iter().find(|segment| is_dot_segment(segment)) {
+            return Err(Error::invalid_request(format!(
+                "the path segment {dots:?} cannot be sent: URLs resolve '.' and '..'"
+            )));
         }
+        let mut url = self.inner.base.clone();
+        // The base path ends in `/` (see `normalise_base_url`).
+        let mut path = String::with_capacity(url.path().len() + 64);
+        path.push_str(url.path());
+        for (i, segment) in segments.iter().enumerate() {
+            if i > 0 {
+                path.push('/');
+            }
+            path.push_str(&encode_segment(segment));
+        }
+        url.set_path(&path);
         Ok(url)
     }
 
@@ -816,7 +826,11 @@ mod tests {
             .build()
             .unwrap();
         let cases = [
-            ("O'Brien", "/api/v1/people/O'Brien"),
+            ("O'Brien", "/api/v1/people/O%27Brien"),
+            ("a\\b", "/api/v1/people/a%5Cb"),
+            ("tab\there\n", "/api/v1/people/tab%09here%0A"),
+            ("%2E", "/api/v1/people/%252E"),
+            ("...", "/api/v1/people/..."),
             ("Lévi-Strauss", "/api/v1/people/L%C3%A9vi-Strauss"),
             ("van der Berg", "/api/v1/people/van%20der%20Berg"),
             ("100%", "/api/v1/people/100%25"),
@@ -829,6 +843,10 @@ mod tests {
                 path,
                 "{lname}"
             );
+        }
+        for dots in [".", ".."] {
+            let err = client.url(&["people", dots, "photo"]).unwrap_err();
+            assert!(err.is_invalid_request(), "{dots}: {err}");
         }
     }
 

@@ -7,6 +7,13 @@
 // Types written by hand in people-sdk instead of generated:
 // - Lname: crate::names::Lname
 // - Fname: crate::names::Fname
+// - ReceivedName: crate::received::ReceivedName
+//
+// Path parameters encoded by crate::path::encode_segment, not progenitor's encode_path.
+//
+// Names decoded as sent (ReceivedName: reads are lenient, writes strict):
+// - Person.fname
+// - Person.lname
 //
 // Request media types dropped beside application/json:
 // - patch_person: application/merge-patch+json
@@ -14,7 +21,8 @@
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use crate::path::encode_segment as encode_path;
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -243,6 +251,17 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::new("^([^.]|\\.[^.]|\\.\\.[\\s\\S])[\\s\\S]*$")
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^([^.]|\\.[^.]|\\.\\.[\\s\\S])[\\s\\S]*$\""
+                        .into(),
+                );
+            }
             Ok(Self(value.to_string()))
         }
     }
@@ -331,6 +350,17 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::new("^([^.]|\\.[^.]|\\.\\.[\\s\\S])[\\s\\S]*$")
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^([^.]|\\.[^.]|\\.\\.[\\s\\S])[\\s\\S]*$\""
+                        .into(),
+                );
+            }
             Ok(Self(value.to_string()))
         }
     }
@@ -387,6 +417,17 @@ pub mod types {
             }
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::new("^([^.]|\\.[^.]|\\.\\.[\\s\\S])[\\s\\S]*$")
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^([^.]|\\.[^.]|\\.\\.[\\s\\S])[\\s\\S]*$\""
+                        .into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
@@ -810,8 +851,8 @@ pub mod types {
     ///A person in the directory.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Person {
-        pub fname: crate::names::Fname,
-        pub lname: crate::names::Lname,
+        pub fname: crate::received::ReceivedName,
+        pub lname: crate::received::ReceivedName,
         ///Set by the server on create and on every change (RFC 3339, UTC).
         pub timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
     }
@@ -2003,8 +2044,14 @@ the client does not authenticate with HTTP Basic.*/
         }
         #[derive(Clone, Debug)]
         pub struct Person {
-            fname: ::std::result::Result<crate::names::Fname, ::std::string::String>,
-            lname: ::std::result::Result<crate::names::Lname, ::std::string::String>,
+            fname: ::std::result::Result<
+                crate::received::ReceivedName,
+                ::std::string::String,
+            >,
+            lname: ::std::result::Result<
+                crate::received::ReceivedName,
+                ::std::string::String,
+            >,
             timestamp: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
                 ::std::string::String,
@@ -2022,7 +2069,7 @@ the client does not authenticate with HTTP Basic.*/
         impl Person {
             pub fn fname<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::names::Fname>,
+                T: ::std::convert::TryInto<crate::received::ReceivedName>,
                 T::Error: ::std::fmt::Display,
             {
                 self.fname = value
@@ -2034,7 +2081,7 @@ the client does not authenticate with HTTP Basic.*/
             }
             pub fn lname<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::names::Lname>,
+                T: ::std::convert::TryInto<crate::received::ReceivedName>,
                 T::Error: ::std::fmt::Display,
             {
                 self.lname = value
@@ -2493,6 +2540,9 @@ server is checked against it. Everything below is binding.
 stored). `HEAD` answers with the headers of `GET` and no body, errors included.
 * Path segments are percent-encoded UTF-8: `O'Brien`, `Lévi-Strauss`, `van der Berg`, `100%` (sent as
 `100%25`) and `李` are ordinary keys and round-trip through every route.
+* `.` and `..` are not keys (nor attachment ids): URL parsers resolve them as dot segments (RFC 3986
+§5.2.4, the WHATWG URL standard, also when written `%2E`), so no path could address them. A path
+key that breaks the rules of `Lname` names no one and answers as a key never created.
 * Timestamps are RFC 3339 in UTC with a `Z` suffix.
 
 ## Authentication
@@ -2720,9 +2770,14 @@ Returns the person and its `ETag`. A key never created is `404`; a deleted key i
 Sends a `GET` request to `/people/{lname}`
 
 Arguments:
-- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`, and `\`
+is `%5C`, since URL parsers read a bare `\` as `/`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-trailing white space.
+trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
+written `%2E`), so that the request would reach another route.
+
+A key that breaks these rules names no one: the route answers as for a key never created,
+`404` `person_not_found` (at the existence step of the order of checks).
 ```ignore
 let response = client.get_person()
     .lname(lname)
@@ -2741,9 +2796,14 @@ Replaces the person's `fname` and sets a new `timestamp`. The body's `lname` mus
 Sends a `PUT` request to `/people/{lname}`
 
 Arguments:
-- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`, and `\`
+is `%5C`, since URL parsers read a bare `\` as `/`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-trailing white space.
+trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
+written `%2E`), so that the request would reach another route.
+
+A key that breaks these rules names no one: the route answers as for a key never created,
+`404` `person_not_found` (at the existence step of the order of checks).
 - `if_match`: Perform the change only if the current `ETag` is one of these entity tags (or `*`, any current
 representation). Strong comparison: weak tags never match. A mismatch is `412` and changes nothing.
 - `body`
@@ -2766,9 +2826,14 @@ Deletes the person with its photo and attachments. Afterwards every route of tha
 Sends a `DELETE` request to `/people/{lname}`
 
 Arguments:
-- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`, and `\`
+is `%5C`, since URL parsers read a bare `\` as `/`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-trailing white space.
+trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
+written `%2E`), so that the request would reach another route.
+
+A key that breaks these rules names no one: the route answers as for a key never created,
+`404` `person_not_found` (at the existence step of the order of checks).
 - `if_match`: Perform the change only if the current `ETag` is one of these entity tags (or `*`, any current
 representation). Strong comparison: weak tags never match. A mismatch is `412` and changes nothing.
 ```ignore
@@ -2788,9 +2853,14 @@ The headers `GET` would answer with (`ETag` among them), and no body.
 Sends a `HEAD` request to `/people/{lname}`
 
 Arguments:
-- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`, and `\`
+is `%5C`, since URL parsers read a bare `\` as `/`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-trailing white space.
+trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
+written `%2E`), so that the request would reach another route.
+
+A key that breaks these rules names no one: the route answers as for a key never created,
+`404` `person_not_found` (at the existence step of the order of checks).
 ```ignore
 let response = client.head_person()
     .lname(lname)
@@ -2810,9 +2880,14 @@ ignored. An empty object changes nothing (same `timestamp`, same `ETag`). Honour
 Sends a `PATCH` request to `/people/{lname}`
 
 Arguments:
-- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`, and `\`
+is `%5C`, since URL parsers read a bare `\` as `/`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-trailing white space.
+trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
+written `%2E`), so that the request would reach another route.
+
+A key that breaks these rules names no one: the route answers as for a key never created,
+`404` `person_not_found` (at the existence step of the order of checks).
 - `if_match`: Perform the change only if the current `ETag` is one of these entity tags (or `*`, any current
 representation). Strong comparison: weak tags never match. A mismatch is `412` and changes nothing.
 - `body`
@@ -2834,9 +2909,14 @@ Every attachment of the person, in upload order.
 Sends a `GET` request to `/people/{lname}/attachments`
 
 Arguments:
-- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`, and `\`
+is `%5C`, since URL parsers read a bare `\` as `/`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-trailing white space.
+trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
+written `%2E`), so that the request would reach another route.
+
+A key that breaks these rules names no one: the route answers as for a key never created,
+`404` `person_not_found` (at the existence step of the order of checks).
 ```ignore
 let response = client.list_attachments()
     .lname(lname)
@@ -2853,9 +2933,14 @@ The headers `GET` would answer with, and no body (RFC 9110 requires `HEAD` where
 Sends a `HEAD` request to `/people/{lname}/attachments`
 
 Arguments:
-- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`, and `\`
+is `%5C`, since URL parsers read a bare `\` as `/`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-trailing white space.
+trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
+written `%2E`), so that the request would reach another route.
+
+A key that breaks these rules names no one: the route answers as for a key never created,
+`404` `person_not_found` (at the existence step of the order of checks).
 ```ignore
 let response = client.head_attachments()
     .lname(lname)
@@ -2873,10 +2958,16 @@ The file's bytes with its `Content-Type`, `Content-Length`, an `ETag` (the quote
 Sends a `GET` request to `/people/{lname}/attachments/{id}`
 
 Arguments:
-- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`, and `\`
+is `%5C`, since URL parsers read a bare `\` as `/`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-trailing white space.
-- `id`: The attachment's id, as returned by the upload.
+trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
+written `%2E`), so that the request would reach another route.
+
+A key that breaks these rules names no one: the route answers as for a key never created,
+`404` `person_not_found` (at the existence step of the order of checks).
+- `id`: The attachment's id, as returned by the upload, percent-encoded as one path segment. Never `.`
+or `..`: URL parsers resolve those as dot segments, so the request would reach another route.
 ```ignore
 let response = client.get_attachment()
     .lname(lname)
@@ -2894,10 +2985,16 @@ Removes the attachment. Honours `If-Match` with the attachment's `ETag`.
 Sends a `DELETE` request to `/people/{lname}/attachments/{id}`
 
 Arguments:
-- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`, and `\`
+is `%5C`, since URL parsers read a bare `\` as `/`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-trailing white space.
-- `id`: The attachment's id, as returned by the upload.
+trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
+written `%2E`), so that the request would reach another route.
+
+A key that breaks these rules names no one: the route answers as for a key never created,
+`404` `person_not_found` (at the existence step of the order of checks).
+- `id`: The attachment's id, as returned by the upload, percent-encoded as one path segment. Never `.`
+or `..`: URL parsers resolve those as dot segments, so the request would reach another route.
 - `if_match`: Perform the change only if the current `ETag` is one of these entity tags (or `*`, any current
 representation). Strong comparison: weak tags never match. A mismatch is `412` and changes nothing.
 ```ignore
@@ -2918,10 +3015,16 @@ The headers `GET` would answer with (`Content-Type`, `Content-Length`, `ETag`, `
 Sends a `HEAD` request to `/people/{lname}/attachments/{id}`
 
 Arguments:
-- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`, and `\`
+is `%5C`, since URL parsers read a bare `\` as `/`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-trailing white space.
-- `id`: The attachment's id, as returned by the upload.
+trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
+written `%2E`), so that the request would reach another route.
+
+A key that breaks these rules names no one: the route answers as for a key never created,
+`404` `person_not_found` (at the existence step of the order of checks).
+- `id`: The attachment's id, as returned by the upload, percent-encoded as one path segment. Never `.`
+or `..`: URL parsers resolve those as dot segments, so the request would reach another route.
 ```ignore
 let response = client.head_attachment()
     .lname(lname)
@@ -2939,9 +3042,14 @@ The image bytes with their own `Content-Type`, `Content-Length` and an `ETag` (t
 Sends a `GET` request to `/people/{lname}/photo`
 
 Arguments:
-- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`, and `\`
+is `%5C`, since URL parsers read a bare `\` as `/`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-trailing white space.
+trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
+written `%2E`), so that the request would reach another route.
+
+A key that breaks these rules names no one: the route answers as for a key never created,
+`404` `person_not_found` (at the existence step of the order of checks).
 ```ignore
 let response = client.get_photo()
     .lname(lname)
@@ -2958,9 +3066,14 @@ Removes the photo. No photo is `404 photo_not_found`. Honours `If-Match` with th
 Sends a `DELETE` request to `/people/{lname}/photo`
 
 Arguments:
-- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`, and `\`
+is `%5C`, since URL parsers read a bare `\` as `/`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-trailing white space.
+trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
+written `%2E`), so that the request would reach another route.
+
+A key that breaks these rules names no one: the route answers as for a key never created,
+`404` `person_not_found` (at the existence step of the order of checks).
 - `if_match`: Perform the change only if the current `ETag` is one of these entity tags (or `*`, any current
 representation). Strong comparison: weak tags never match. A mismatch is `412` and changes nothing.
 ```ignore
@@ -2980,9 +3093,14 @@ The headers `GET` would answer with (`Content-Type`, `Content-Length`, `ETag`), 
 Sends a `HEAD` request to `/people/{lname}/photo`
 
 Arguments:
-- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`). 1–64
+- `lname`: The person's key, percent-encoded as one path segment (`/` is `%2F`, `%` is `%25`, and `\`
+is `%5C`, since URL parsers read a bare `\` as `/`). 1–64
 characters; case-sensitive; any Unicode except control characters and `/`; no leading or
-trailing white space.
+trailing white space; not `.` or `..`, which URL parsers resolve as dot segments (also when
+written `%2E`), so that the request would reach another route.
+
+A key that breaks these rules names no one: the route answers as for a key never created,
+`404` `person_not_found` (at the existence step of the order of checks).
 ```ignore
 let response = client.head_photo()
     .lname(lname)

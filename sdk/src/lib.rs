@@ -76,15 +76,20 @@
 #[rustfmt::skip]
 pub mod generated;
 
-/// The API's data types, generated from `spec/people.yaml`, with the hand-written name types.
+/// The API's data types, generated from `spec/people.yaml`, with the hand-written name types:
+/// [`Lname`](types::Lname) and [`Fname`](types::Fname) for what a client sends (checked),
+/// [`ReceivedName`](types::ReceivedName) for what it receives (as sent).
 pub mod types {
     pub use crate::generated::types::*;
     pub use crate::names::{Fname, Lname};
+    pub use crate::received::ReceivedName;
 }
 
 mod names;
 #[cfg(test)]
 mod proptest_seed;
+mod path;
+mod received;
 
 pub mod attachments;
 pub mod auth;

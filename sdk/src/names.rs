@@ -1,11 +1,17 @@
-//! [`Lname`] and [`Fname`]: names that are valid by construction.
+//! [`Lname`] and [`Fname`]: names that are valid by construction, for what a client sends.
 //!
 //! The spec gives both a pattern: 1–64 characters, no control character (U+0000–001F,
-//! U+007F–009F), no white space at either end, and for a last name (the key) no `/`. The code
-//! generator would check that pattern with a regular expression on every name of every response;
-//! these types check the same rule with one pass over the characters, and a test holds them to the
-//! spec's pattern on random names. The generated types (`Person`, `NewPerson`, ...) use them in
-//! place of generated ones (see `xtask`).
+//! U+007F–009F), no white space at either end, and for a last name (the key) no `/` and neither
+//! `.` nor `..` (URL parsers resolve those path segments, so no request could address them). The
+//! code generator would check that pattern with a regular expression on every name; these types
+//! check the same rule with one pass over the characters, and a test holds them to the spec's
+//! pattern on random names.
+//!
+//! Writes are strict: every way to make one (`parse`, `TryFrom`, and `Deserialize` too) checks the
+//! rule, so an `Lname` is always a key a request can carry. The generated types a client sends
+//! (`NewPerson`, `PersonPatch`) and the generated client's path parameters use them (see `xtask`).
+//! Reads are lenient: the names a [`Person`](crate::Person) carries are
+//! [`ReceivedName`](crate::types::ReceivedName)s, kept as the server sent them.
 //!
 //! ```
 //! use people_sdk::types::{Fname, Lname};
@@ -24,6 +30,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::generated::types::error::ConversionError;
+use crate::path::is_dot_segment;
 
 /// The longest name, in characters.
 const MAX_CHARS: usize = 64;
@@ -47,6 +54,8 @@ pub(crate) fn name_problem(name: &str, is_key: bool) -> Option<&'static str> {
         Some("it must not be empty")
     } else if name.starts_with(is_space) || name.ends_with(is_space) {
         Some("it must not start or end with white space")
+    } else if is_key && is_dot_segment(name) {
+        Some("it must not be '.' or '..'")
     } else {
         None
     }
@@ -136,7 +145,7 @@ macro_rules! name_type {
 
 name_type!(
     /// A last name: the key of a person. 1–64 characters; any Unicode except control
-    /// characters and `/`; no white space at either end; case-sensitive.
+    /// characters and `/`; no white space at either end; not `.` or `..`; case-sensitive.
     Lname,
     is_key = true,
     what = "lname"
@@ -172,7 +181,7 @@ mod tests {
         #![proptest_config(crate::proptest_seed::config(4000))]
         #[test]
         fn the_names_follow_the_spec_pattern(
-            name in "\\PC{0,70}|[ /\\t\\n\\u{85}a-z]{0,5}|[a\\x00-\\x1f\\u{7f}-\\u{a0} /\\u{feff}\\u{3000}\\u{2028}\\u{1680}\\u{180e}李😀]{0,66}"
+            name in "\\PC{0,70}|[ /\\t\\n\\u{85}a-z]{0,5}|[. a%/\\u{feff}]{0,4}|[a\\x00-\\x1f\\u{7f}-\\u{a0} /\\u{feff}\\u{3000}\\u{2028}\\u{1680}\\u{180e}李😀]{0,66}"
         ) {
             use std::sync::LazyLock;
             static LNAME: LazyLock<regress::Regex> = LazyLock::new(|| spec_pattern("Lname"));
@@ -188,6 +197,13 @@ mod tests {
             let lname: Lname = serde_json::from_value(serde_json::json!(ok)).expect(ok);
             assert_eq!(serde_json::to_value(&lname).expect("serialises"), ok);
         }
+        for dots in [".", ".."] {
+            let err = dots.parse::<Lname>().unwrap_err();
+            assert!(err.to_string().contains("'.' or '..'"), "{err}");
+            assert!(dots.parse::<Fname>().is_ok());
+        }
+        assert!("...".parse::<Lname>().is_ok());
+        assert!(".a".parse::<Lname>().is_ok());
         let err = serde_json::from_str::<Lname>("\"a/b\"").unwrap_err();
         assert!(err.to_string().contains("'/'"), "{err}");
         assert!(serde_json::from_str::<Fname>("\"a/b\"").is_ok());

@@ -1,7 +1,8 @@
 //! People: the collection ([`People`]) and one person ([`PersonRef`]).
 //!
 //! A person's key is its last name, `lname`: case-sensitive, 1 to 64 characters, any Unicode
-//! except control characters and `/`, no leading or trailing white space. Names such as
+//! except control characters and `/`, no leading or trailing white space, not `.` or `..` (URLs
+//! resolve those path segments, so the request would reach another route). Names such as
 //! `O'Brien`, `Lévi-Strauss`, `van der Berg`, `100%` and `李` are ordinary keys: the SDK
 //! percent-encodes them as one path segment. An invalid name is refused before anything is sent,
 //! with [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest).
@@ -359,6 +360,8 @@ mod tests {
             ("a/b", "'/'"),
             ("a\nb", "control"),
             ("a\u{85}b", "control"),
+            (".", "'.' or '..'"),
+            ("..", "'.' or '..'"),
         ] {
             let err = validate_lname(bad).unwrap_err();
             assert!(err.is_invalid_request());

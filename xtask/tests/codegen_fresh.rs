@@ -2,7 +2,9 @@
 
 use std::path::Path;
 
-use xtask::{GENERATED_PATH, SPEC_PATH, codegen_view, generate};
+use xtask::{
+    GENERATED_PATH, RECEIVED_NAME, SPEC_PATH, codegen_view, encode_paths_as_the_sdk_does, generate,
+};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -50,4 +52,46 @@ fn a_changed_spec_changes_the_generated_client() {
     let a = generate(&spec).expect("the spec generates");
     let b = generate(&changed).expect("the changed spec generates");
     assert!(a != b, "the generated client ignores a changed description");
+}
+
+#[test]
+fn codegen_view_decodes_only_received_names_as_sent() {
+    let spec = std::fs::read_to_string(root().join(SPEC_PATH)).expect("spec is readable");
+    let mut view: serde_json::Value = serde_yaml_ng::from_str(&spec).expect("spec is YAML");
+    let notes = codegen_view(&mut view);
+    assert_eq!(notes.received, ["Person.fname", "Person.lname"]);
+    let schemas = &view["components"]["schemas"];
+    let received = format!("#/components/schemas/{RECEIVED_NAME}");
+    assert_eq!(schemas["Person"]["properties"]["lname"]["$ref"], received);
+    assert_eq!(schemas["Person"]["properties"]["fname"]["$ref"], received);
+    assert_eq!(schemas[RECEIVED_NAME]["type"], "string");
+    assert!(schemas[RECEIVED_NAME].get("pattern").is_none());
+    for sent in ["NewPerson", "PersonPatch"] {
+        assert_eq!(
+            schemas[sent]["properties"]["lname"]["$ref"],
+            "#/components/schemas/Lname"
+        );
+        assert_eq!(
+            schemas[sent]["properties"]["fname"]["$ref"],
+            "#/components/schemas/Fname"
+        );
+    }
+    assert_eq!(
+        view["components"]["parameters"]["Lname"]["schema"]["$ref"],
+        "#/components/schemas/Lname"
+    );
+}
+
+#[test]
+fn the_generated_client_encodes_paths_as_the_sdk_does() {
+    let spec = std::fs::read_to_string(root().join(SPEC_PATH)).expect("spec is readable");
+    let code = generate(&spec).expect("the spec generates");
+    assert_eq!(
+        code.matches("use crate::path::encode_segment as encode_path;")
+            .count(),
+        1
+    );
+    assert!(!code.contains("progenitor_client::{encode_path"));
+    assert!(code.contains("encode_path(& lname.to_string())"));
+    assert!(encode_paths_as_the_sdk_does("use other::{encode_path, X};").is_err());
 }

@@ -230,6 +230,40 @@ async function demoChecks(page) {
     assertEqual((await tableRows(page)).length, 4, "rows after a failed create");
   });
 
+  await check("'.' and '..' are refused before anything is sent, in the API's words", async () => {
+    const sent = [];
+    const watch = (request) => {
+      if (new URL(request.url()).pathname.startsWith("/api/v1/people")) {
+        sent.push(`${request.method()} ${request.url()}`);
+      }
+    };
+    page.on("request", watch);
+    try {
+      for (const dots of [".", ".."]) {
+        await page.getByLabel("First name").fill("Dot");
+        await page.getByLabel("Last name", { exact: true }).fill(dots);
+        await page.getByRole("button", { name: "Create", exact: true }).click();
+        await waitForText(errorBox, "lname: must not be '.' or '..'", "error message");
+        assertEqual(
+          await page.locator("#lname").getAttribute("aria-invalid"),
+          "true",
+          "aria-invalid on the last name",
+        );
+      }
+    } finally {
+      page.off("request", watch);
+    }
+    assertEqual(sent, [], "requests the page sent");
+    const res = await apiCall(page.request, "POST", "/people", { fname: "Dot", lname: ".." });
+    assertEqual(res.status(), 422, "the API's answer to the same body");
+    const body = await res.json();
+    assert(
+      body.message.includes("lname: must not be '.' or '..'"),
+      `the API words it differently: ${body.message}`,
+    );
+    assertEqual((await tableRows(page)).length, 4, "rows after refused creates");
+  });
+
   await check("double-clicking a row edits it, and the table follows", async () => {
     await row(page, NEW_LNAME).dblclick();
     await waitForText(page.locator("#editor-title"), `Edit Ada ${NEW_LNAME}`, "editor title");
