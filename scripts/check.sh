@@ -23,6 +23,21 @@ if [ ! -x "$VENV/bin/openapi-spec-validator" ]; then
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "openapi-spec-validator==$OPENAPI_SPEC_VALIDATOR"
 fi
 
+# cargo-deny, pinned, built from crates.io into a folder of the target directory the first time
+# (about 2.5 minutes on 2 cores; its prebuilt binaries live on GitHub, which CI cannot reach).
+CARGO_DENY=0.20.2
+TOOLS="${CARGO_TARGET_DIR:-target}/tools"
+if [ "$("$TOOLS/bin/cargo-deny" --version 2>/dev/null)" != "cargo-deny $CARGO_DENY" ]; then
+  step "installing cargo-deny $CARGO_DENY"
+  cargo install --locked --quiet --root "$TOOLS" "cargo-deny@$CARGO_DENY"
+fi
+
+# native-tls builds against OpenSSL: its headers and pkg-config (on the machine image already).
+if ! pkg-config --exists openssl 2>/dev/null; then
+  step "installing libssl-dev and pkg-config"
+  apt-get update -qq && apt-get install -y -qq libssl-dev pkg-config
+fi
+
 step "spec: openapi-spec-validator"
 "$VENV/bin/openapi-spec-validator" spec/people.yaml
 
@@ -31,6 +46,9 @@ cargo fmt --all -- --check
 
 step "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "licences and duplicate crates: cargo deny check licenses bans (advisories need a network)"
+"$TOOLS/bin/cargo-deny" check licenses bans
 
 step "cargo doc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
@@ -43,6 +61,17 @@ cargo test --workspace --locked
 
 step "multipart interop: the SDK's file names read by Werkzeug, curl's read by people-mock"
 VENV=$VENV PEOPLE_MOCK_BIN=$TARGET_DIR/debug/people-mock bash scripts/multipart-interop.sh
+
+step "feature variants: each combination that matters builds, lints and runs its own tests"
+# The defaults are covered above; these reuse that build's dependencies where the features agree.
+cargo clippy -p people-sdk --no-default-features --locked -- -D warnings
+cargo clippy -p people-sdk --no-default-features --features native-tls --locked -- -D warnings
+cargo clippy -p people-sdk --no-default-features --features rustls-no-provider --locked -- -D warnings
+cargo test -p people-sdk --no-default-features --features rustls-no-provider --locked --lib tls::
+cargo clippy -p people-mock --no-default-features --locked -- -D warnings
+cargo test -p people-mock --no-default-features --locked --lib
+cargo clippy -p people-examples --no-default-features --all-targets --locked -- -D warnings
+cargo test -p people-examples --no-default-features --locked --bin people
 
 step "spec conformance: schemathesis against the people-mock binary"
 PEOPLE_MOCK_BIN=$TARGET_DIR/debug/people-mock scripts/conformance.sh

@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
-use people_mock::PeopleMock;
 use people_sdk::{Client, ClientCredentials, RetryPolicy};
 
 use crate::cli::Global;
+use crate::embedded::EmbeddedMock;
 use crate::failure::Failure;
 use crate::output::Printer;
 
@@ -20,7 +20,7 @@ pub struct Context {
     /// Where results go.
     pub printer: Printer,
     /// The embedded mock server, when `people` started one; it stops when this is dropped.
-    pub mock: Option<PeopleMock>,
+    pub mock: Option<EmbeddedMock>,
 }
 
 /// Builds the client from the global options, starting an embedded mock when there is no base URL.
@@ -28,20 +28,18 @@ pub async fn connect(global: &Global) -> Result<Context, Failure> {
     let (base_url, mock) = match &global.base_url {
         Some(url) => (url.clone(), None),
         None => {
-            let mock = PeopleMock::builder().try_start().await.map_err(|err| {
-                Failure::Other(format!("the embedded mock server could not start: {err}"))
-            })?;
+            let mock = EmbeddedMock::start().await?;
             eprintln!(
                 "people: no --base-url given; using an embedded mock server at {} (client {})",
                 mock.base_url(),
-                mock.client_id()
+                mock.credentials().0
             );
-            (mock.base_url().to_string(), Some(mock))
+            (mock.base_url(), Some(mock))
         }
     };
     let (client_id, client_secret) = match (&global.client_id, &global.client_secret, &mock) {
         (Some(id), Some(secret), _) => (id.clone(), secret.clone()),
-        (None, None, Some(mock)) => (mock.client_id().to_owned(), mock.client_secret().to_owned()),
+        (None, None, Some(mock)) => mock.credentials(),
         (Some(_), None, _) | (None, Some(_), _) => {
             return Err(Failure::Usage(
                 "give both --client-id and --client-secret (or PEOPLE_CLIENT_ID and PEOPLE_CLIENT_SECRET)"
@@ -89,4 +87,34 @@ pub async fn connect(global: &Global) -> Result<Context, Failure> {
         printer: Printer::new(global.output),
         mock,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::Cli;
+
+    /// Without a base URL, `people` runs against its embedded mock, or, built without one, stops
+    /// with a usage error (exit 2) that says what to give.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn without_a_base_url() {
+        let mut cli = Cli::try_parse_from(["people", "list"]).expect("valid arguments");
+        cli.global.base_url = None;
+        cli.global.client_id = None;
+        cli.global.client_secret = None;
+        let result = connect(&cli.global).await;
+        if cfg!(feature = "embedded-mock") {
+            let ctx = result.expect("the embedded mock starts");
+            assert!(ctx.mock.is_some());
+            assert_eq!(ctx.client_id, "demo-client");
+        } else {
+            let Err(failure) = result else {
+                panic!("there is no embedded mock to start");
+            };
+            assert_eq!(failure.exit_code(), 2);
+            assert!(failure.to_string().contains("--base-url"), "{failure}");
+        }
+    }
 }

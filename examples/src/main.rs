@@ -1,10 +1,12 @@
 //! `people`: a command-line client for the People API v1, built on `people-sdk`.
 //!
 //! Run `people --help` for the commands and the exit codes. With no `--base-url`, `people` starts
-//! an embedded `people-mock` server and uses its demo credentials.
+//! an embedded `people-mock` server and uses its demo credentials (feature `embedded-mock`, on by
+//! default; built without it, `people` needs `--base-url`).
 
 mod cli;
 mod context;
+mod embedded;
 mod failure;
 mod files_cmd;
 mod output;

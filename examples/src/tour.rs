@@ -1,10 +1,9 @@
 //! `people tour`: a guided run through the API, printing each step and what came back.
 
 use std::io::{IsTerminal, Write};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use futures::TryStreamExt;
-use people_mock::Fault;
 use people_sdk::{Error, ErrorKind, PhotoUpload, TokenSource};
 use serde_json::json;
 
@@ -147,12 +146,7 @@ pub async fn run(ctx: &Context) -> Result<(), Failure> {
             started.elapsed().as_secs_f64()
         ));
         if let Some(mock) = &ctx.mock {
-            let statuses: Vec<u16> = mock
-                .journal()
-                .iter()
-                .filter(|entry| entry.method == "GET" && entry.path == "/api/v1/people/Farrell")
-                .map(|entry| entry.status)
-                .collect();
+            let statuses = mock.statuses("GET", "/api/v1/people/Farrell");
             out.say(&format!("the server saw: {statuses:?}"));
         }
     } else {
@@ -209,15 +203,8 @@ fn digest(bytes: &[u8]) -> [u8; 32] {
 /// Makes the server answer the next `GET /people/Farrell` with a 429: through the library when
 /// the mock is embedded, through its admin surface when it is a `people-mock` binary.
 async fn inject_rate_limit(ctx: &Context) -> bool {
-    let fault = || {
-        Fault::status(429)
-            .retry_after(Duration::from_secs(1))
-            .method("GET")
-            .path("/api/v1/people/Farrell")
-            .times(1)
-    };
     if let Some(mock) = &ctx.mock {
-        mock.inject(fault());
+        mock.rate_limit_once("GET", "/api/v1/people/Farrell");
         return true;
     }
     let Ok(admin) = ctx.client.base_url().join("/__mock/faults") else {

@@ -27,7 +27,7 @@ use crate::linger::{SharedBody, linger};
 use crate::rate_limit::RateStatus;
 use crate::routes::Route;
 use crate::state::MockState;
-use crate::{admin, attachments, people, photo, spec, token_endpoint, ui};
+use crate::{admin, attachments, people, photo, spec, token_endpoint};
 
 /// The peer address of a connection, set by the server on each request.
 #[derive(Debug, Clone, Copy)]
@@ -39,8 +39,12 @@ pub(crate) struct DropSignal(pub(crate) Arc<Notify>);
 
 /// Builds the router serving `state`.
 pub(crate) fn router(state: MockState) -> Router {
-    Router::new()
-        .merge(ui::routes())
+    // The demo page and the docs; without them their paths are unknown routes of the API.
+    #[cfg(feature = "ui")]
+    let pages = crate::ui::routes();
+    #[cfg(not(feature = "ui"))]
+    let pages = Router::new();
+    pages
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .fallback_service(Api { state })
 }
@@ -316,5 +320,57 @@ async fn handle_people(
         Route::Attachment(lname, id) if read => attachments::download(state, &lname, &id),
         Route::Attachment(lname, id) => attachments::delete(state, &lname, &id, &req),
         _ => Err(ApiError::route_not_found()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::extract::Request;
+    use http::StatusCode;
+    use tower::ServiceExt as _;
+
+    use crate::PeopleMock;
+
+    /// Whether `GET path` is the API's JSON 404 for an unknown route.
+    async fn is_unknown_route(path: &str) -> bool {
+        let request = Request::get(path).body(Body::empty()).unwrap();
+        let response = PeopleMock::builder()
+            .into_router()
+            .oneshot(request)
+            .await
+            .unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+        status == StatusCode::NOT_FOUND && body["error"] == "route_not_found"
+    }
+
+    /// Swagger UI's source maps are left out of the build, so they are not routes either.
+    #[cfg(feature = "ui")]
+    #[tokio::test]
+    async fn the_docs_have_no_source_maps() {
+        assert!(!is_unknown_route("/api/v1/ui/swagger-ui-bundle.js").await);
+        assert!(is_unknown_route("/api/v1/ui/swagger-ui-bundle.js.map").await);
+        assert!(is_unknown_route("/api/v1/ui/swagger-ui.css.map").await);
+    }
+
+    /// Without the `ui` feature the demo page and the docs are unknown routes of the API.
+    #[cfg(not(feature = "ui"))]
+    #[tokio::test]
+    async fn without_ui_the_pages_are_unknown_routes() {
+        for path in [
+            "/",
+            "/assets/app.js",
+            "/api/v1/ui",
+            "/api/v1/ui/",
+            "/api/v1/ui/swagger-ui-bundle.js",
+            "/api/v1/docs",
+        ] {
+            assert!(is_unknown_route(path).await, "{path}");
+        }
+        assert!(!is_unknown_route("/api/v1/openapi.json").await);
     }
 }

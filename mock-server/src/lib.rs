@@ -77,7 +77,21 @@
 //!
 //! [`PeopleMockBuilder::into_parts`] gives the axum [`Router`](axum::Router) and
 //! its [`MockState`]; drive the router with `tower::ServiceExt::oneshot`.
+//!
+//! # Features
+//!
+//! | feature | default | what |
+//! |---|---|---|
+//! | `cli` | yes | the `people-mock` program and its own dependencies (clap, tracing-subscriber, tokio's signal handling) |
+//! | `ui` | yes | the demo page at `/` and the interactive docs (Swagger UI, embedded, without its source maps) at `/api/v1/ui/` |
+//!
+//! A test suite that uses only the library can leave both out:
+//! `people-mock = { version = "0.1", default-features = false }`. Without `ui`, `/`,
+//! `/assets/…`, `/api/v1/ui…` and `/api/v1/docs` answer the API's JSON `404`
+//! (`route_not_found`) like any unknown path; the API, its spec and the admin surface are the
+//! same either way.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
 mod admin;
@@ -105,6 +119,7 @@ mod state;
 mod store;
 mod sync;
 mod token_endpoint;
+#[cfg(feature = "ui")]
 mod ui;
 mod upload;
 

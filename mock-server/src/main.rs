@@ -182,7 +182,11 @@ async fn main() -> ExitCode {
     };
     let base = mock.base_url();
     println!("people-mock listening on {base}");
-    println!("  spec:  {base}openapi.yaml (and openapi.json; docs at {base}ui/)");
+    if cfg!(feature = "ui") {
+        println!("  spec:  {base}openapi.yaml (and openapi.json; docs at {base}ui/)");
+    } else {
+        println!("  spec:  {base}openapi.yaml (and openapi.json)");
+    }
     println!("  admin: {}/__mock/", mock.uri());
     println!("  token: POST {base}oauth/token (grant_type=client_credentials)");
     if !args.no_default_clients {

@@ -94,7 +94,8 @@ impl Route {
                 ["oauth", "token"] => Route::Token,
                 ["openapi.yaml"] => Route::OpenApiYaml,
                 ["openapi.json"] => Route::OpenApiJson,
-                ["docs"] => Route::Docs,
+                // The docs' short address, only where there are docs (feature `ui`).
+                ["docs"] if cfg!(feature = "ui") => Route::Docs,
                 ["people"] => Route::People,
                 ["people", lname] if !lname.is_empty() => Route::Person(decode(lname)),
                 ["people", lname, "photo"] if !lname.is_empty() => Route::Photo(decode(lname)),

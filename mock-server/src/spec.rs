@@ -10,7 +10,8 @@ use http::{HeaderValue, StatusCode};
 use crate::errors::ApiError;
 
 /// The OpenAPI description of the People API v1, as served at `/api/v1/openapi.yaml`.
-pub const OPENAPI_YAML: &str = include_str!("../../spec/people.yaml");
+// `spec/people.yaml` in this crate is a link to the workspace's, so a packaged crate carries it.
+pub const OPENAPI_YAML: &str = include_str!("../spec/people.yaml");
 
 fn json_text() -> Option<&'static str> {
     static JSON: OnceLock<Option<String>> = OnceLock::new();

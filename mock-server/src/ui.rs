@@ -1,10 +1,11 @@
-//! The demo page at `/` and the interactive API docs (Swagger UI) at `/api/v1/ui/`.
+//! The demo page at `/` and the interactive API docs (Swagger UI) at `/api/v1/ui/` (feature
+//! `ui`).
 //!
-//! Every file is embedded in the binary, so both pages work with no network. Responses carry a
-//! strong `ETag` (a hash of the bytes) with `Cache-Control: no-cache`: browsers keep their copy
-//! and revalidate it cheaply, and never show stale files after the server is upgraded.
+//! Every file is embedded in the binary, so both pages work with no network. Swagger UI's come
+//! from the `swagger-ui-dist` crate by way of `build.rs`, without their source maps. Responses
+//! carry a strong `ETag` (a hash of the bytes) with `Cache-Control: no-cache`: browsers keep their
+//! copy and revalidate it cheaply, and never show stale files after the server is upgraded.
 
-use std::future::poll_fn;
 use std::sync::LazyLock;
 
 use axum::Router;
@@ -19,9 +20,6 @@ use http::header::{
 };
 use http::{HeaderMap, Method, StatusCode};
 use sha2::{Digest, Sha256};
-use swagger_ui_dist::{ApiDefinition, OpenApiSource};
-use tokio::sync::OnceCell;
-use tower::Service;
 
 /// Where the docs live; Swagger UI's own files are served beside its index page.
 const DOCS: &str = "/api/v1/ui";
@@ -29,17 +27,18 @@ const DOCS: &str = "/api/v1/ui";
 const HTML: &str = "text/html; charset=utf-8";
 const JS: &str = "text/javascript; charset=utf-8";
 const CSS: &str = "text/css; charset=utf-8";
-const SOURCE_MAP: &str = "application/json";
 
-/// Swagger UI files taken from the `swagger-ui-dist` package, with their content types.
-const VENDOR_FILES: [(&str, &str); 6] = [
-    ("swagger-ui.css", CSS),
-    ("swagger-ui-bundle.js", JS),
-    ("oauth2-redirect.html", HTML),
-    ("oauth2-redirect.js", JS),
-    ("swagger-ui.css.map", SOURCE_MAP),
-    ("swagger-ui-bundle.js.map", SOURCE_MAP),
-];
+/// Swagger UI's files as `build.rs` wrote them: (name, bytes), source maps left out.
+const VENDOR_FILES: &[(&str, &[u8])] = &include!(concat!(env!("OUT_DIR"), "/swagger_ui_files.rs"));
+
+/// The content type of a Swagger UI file, by its extension.
+fn content_type(name: &str) -> &'static str {
+    match name.rsplit('.').next() {
+        Some("css") => CSS,
+        Some("js") => JS,
+        _ => HTML,
+    }
+}
 
 /// One embedded file, ready to serve.
 struct Asset {
@@ -109,39 +108,13 @@ static OWN: LazyLock<Own> = LazyLock::new(|| Own {
     docs_js: Asset::embedded(include_str!("../assets/docs.js"), JS),
 });
 
-/// Swagger UI's files, read once from the package's own router (the package exposes its
-/// files only as routes), so their bytes are served with our headers and paths.
-static VENDOR: OnceCell<Vec<Asset>> = OnceCell::const_new();
-
-async fn vendor() -> &'static [Asset] {
-    VENDOR.get_or_init(load_vendor).await
-}
-
-async fn load_vendor() -> Vec<Asset> {
-    let mut package = swagger_ui_dist::generate_routes(ApiDefinition {
-        uri_prefix: DOCS,
-        api_definition: OpenApiSource::Uri("/api/v1/openapi.json"),
-        title: None,
-    });
-    let mut assets = Vec::with_capacity(VENDOR_FILES.len());
-    for (name, content_type) in VENDOR_FILES {
-        let request = Request::get(format!("{DOCS}/{name}"))
-            .body(Body::empty())
-            .expect("a static path is a valid URI");
-        // The router is always ready and its handlers return embedded strings: this cannot fail.
-        let _ = poll_fn(|cx| Service::<Request>::poll_ready(&mut package, cx)).await;
-        let body = match package.call(request).await {
-            Ok(response) if response.status().is_success() => {
-                axum::body::to_bytes(response.into_body(), usize::MAX)
-                    .await
-                    .unwrap_or_default()
-            }
-            _ => Bytes::new(),
-        };
-        assets.push(Asset::new(body, content_type));
-    }
-    assets
-}
+/// Swagger UI's files, ready to serve, in the order of [`VENDOR_FILES`].
+static VENDOR: LazyLock<Vec<Asset>> = LazyLock::new(|| {
+    VENDOR_FILES
+        .iter()
+        .map(|(name, bytes)| Asset::new(Bytes::from_static(bytes), content_type(name)))
+        .collect()
+});
 
 /// `GET` and `HEAD` of an embedded file; any other method is a JSON 405.
 fn serve(pick: fn(&'static Own) -> &'static Asset) -> MethodRouter {
@@ -150,7 +123,7 @@ fn serve(pick: fn(&'static Own) -> &'static Asset) -> MethodRouter {
 }
 
 fn serve_vendor(index: usize) -> MethodRouter {
-    get(move |request: Request| async move { vendor().await[index].respond(request.headers()) })
+    get(move |request: Request| async move { VENDOR[index].respond(request.headers()) })
         .fallback(method_not_allowed)
 }
 
@@ -201,6 +174,10 @@ pub fn routes() -> Router {
 
 #[cfg(test)]
 mod tests {
+    use std::future::poll_fn;
+
+    use tower::Service;
+
     use super::*;
 
     async fn send(method: Method, path: &str, headers: &[(&str, &str)]) -> Response {
@@ -254,15 +231,31 @@ mod tests {
 
     #[tokio::test]
     async fn swagger_ui_files_are_embedded() {
-        for (name, content_type) in VENDOR_FILES {
+        let names: Vec<&str> = VENDOR_FILES.iter().map(|(name, _)| *name).collect();
+        assert_eq!(
+            names,
+            [
+                "swagger-ui.css",
+                "swagger-ui-bundle.js",
+                "oauth2-redirect.html",
+                "oauth2-redirect.js"
+            ]
+        );
+        for (name, _) in VENDOR_FILES {
             let path = format!("{DOCS}/{name}");
             let response = send(Method::GET, &path, &[]).await;
             assert_eq!(response.status(), StatusCode::OK, "{path}");
-            assert_eq!(header(&response, "content-type"), content_type, "{path}");
+            assert_eq!(
+                header(&response, "content-type"),
+                content_type(name),
+                "{path}"
+            );
             assert!(text(response).await.len() > 50, "{path} is not empty");
         }
         let bundle = text(send(Method::GET, "/api/v1/ui/swagger-ui-bundle.js", &[]).await).await;
         assert!(bundle.contains("SwaggerUIBundle"));
+        let css = send(Method::GET, "/api/v1/ui/swagger-ui.css", &[]).await;
+        assert_eq!(header(&css, "content-type"), CSS);
     }
 
     #[tokio::test]

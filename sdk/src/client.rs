@@ -68,6 +68,7 @@ pub(crate) fn default_http_client(
     connect_timeout: Duration,
     user_agent: &str,
 ) -> Result<reqwest::Client, Error> {
+    crate::tls::check_crypto_provider()?;
     reqwest::Client::builder()
         .connect_timeout(connect_timeout)
         .user_agent(user_agent)

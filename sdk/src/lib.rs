@@ -69,6 +69,23 @@
 //!
 //! The API's data types, generated from its OpenAPI document, are in [`types`]; the raw generated
 //! client (no authentication, no retries) is [`generated::Client`].
+//!
+//! # Features
+//!
+//! The features choose how HTTPS is done; plain `http://` works under any of them, and under
+//! none (`default-features = false`).
+//!
+//! | feature | default | TLS by |
+//! |---|---|---|
+//! | `rustls` | yes | rustls with the aws-lc-rs crypto provider (built from C by `aws-lc-sys`) and the platform's certificate verifier |
+//! | `rustls-no-provider` | no | rustls with no crypto provider compiled in: the program installs one (ring, aws-lc-rs, a FIPS build, ...) with `rustls::crypto::CryptoProvider::install_default` before building a client; without one, `build()` fails with [`ErrorKind::Config`] |
+//! | `native-tls` | no | the platform's library: OpenSSL on Linux (building needs its headers and `pkg-config`), Security.framework on macOS, SChannel on Windows |
+//!
+//! These enable reqwest's features of the same names; when `native-tls` is enabled with a rustls
+//! feature, reqwest uses native-tls by default. For settings beyond these (proxies, custom root
+//! certificates, client certificates), build a `reqwest::Client` from the re-exported
+//! [`reqwest`] and pass it to [`ClientBuilder::http_client`].
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
 /// The client progenitor generates from `spec/people.yaml` (by `cargo xtask codegen`).
@@ -86,9 +103,9 @@ pub mod types {
 }
 
 mod names;
+mod path;
 #[cfg(test)]
 mod proptest_seed;
-mod path;
 mod received;
 
 pub mod attachments;
@@ -104,6 +121,7 @@ pub mod rate_limit;
 pub mod response;
 pub mod retry;
 mod route;
+mod tls;
 
 pub use attachments::{AttachmentUpload, Attachments, DeleteAttachment};
 pub use auth::{
@@ -128,6 +146,11 @@ pub use types::{Attachment, Person, PersonPatch, SortBy, SortOrder};
 
 /// The `mime` crate, for [`FilePart::content_type`].
 pub use mime;
+
+/// The `reqwest` crate the SDK is built on, for [`ClientBuilder::http_client`] and
+/// [`ClientCredentialsBuilder::http_client`]: a client built from this re-export is always of the
+/// version the SDK takes, whatever version the rest of a program uses.
+pub use reqwest;
 
 /// A `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
