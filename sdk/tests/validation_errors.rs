@@ -60,7 +60,7 @@ async fn several_details_in_order_and_errors_without_any() {
     within(async {
         let server = MockServer::start().await;
         Mock::given(method("PUT"))
-            .and(path("/api/v1/people/O'Brien"))
+            .and(path("/api/v1/people/O%27Brien"))
             .respond_with(ResponseTemplate::new(422).set_body_json(json!({
                 "message": "Validation failed", "error": "validation_failed", "error_code": 422001,
                 "details": [
@@ -94,7 +94,10 @@ async fn several_details_in_order_and_errors_without_any() {
         assert_eq!(fields, ["fname", "lname"]);
         assert_eq!(err.details()[0].message, "must not be empty");
         assert_eq!(err.operation(), Some("replace_person"));
-        assert_eq!(err.url().map(|u| u.path()), Some("/api/v1/people/O'Brien"));
+        assert_eq!(
+            err.url().map(|u| u.path()),
+            Some("/api/v1/people/O%27Brien")
+        );
 
         // An API error without details has none.
         let err = client.person("O'Brien").delete().await.unwrap_err();
