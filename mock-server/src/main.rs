@@ -93,11 +93,12 @@ fn parse_client(text: &str) -> Result<(String, String, String), String> {
 /// own, which writes them through an 8 KiB buffer and flushes whenever it has caught up: a burst
 /// of requests costs a few `write` calls instead of one per line, and no worker waits on a slow
 /// terminal. The queue is not lossy: when it is full (a terminal far slower than the load) the
-/// workers wait rather than drop lines. The returned guard flushes what is queued when dropped.
-fn init_logging(format: LogFormat) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+/// workers wait rather than drop lines. The returned [`RequestLog`] flushes what is queued when
+/// dropped.
+fn init_logging(format: LogFormat) -> RequestLog {
     use tracing_subscriber::EnvFilter;
     if format == LogFormat::Off {
-        return None;
+        return RequestLog(None);
     }
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
@@ -108,12 +109,34 @@ fn init_logging(format: LogFormat) -> Option<tracing_appender::non_blocking::Wor
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(ansi)
-        .with_writer(writer);
+        .with_writer(writer.clone());
     let _ = match format {
         LogFormat::Compact => builder.compact().try_init(),
         _ => builder.try_init(),
     };
-    Some(guard)
+    RequestLog(Some((writer, guard)))
+}
+
+/// The queue the request log is written through, if the log is on.
+struct RequestLog(
+    Option<(
+        tracing_appender::non_blocking::NonBlocking,
+        tracing_appender::non_blocking::WorkerGuard,
+    )>,
+);
+
+impl RequestLog {
+    /// Writes a line of the program's own to standard error, after every request line queued
+    /// before it: written directly, it could overtake them.
+    fn notice(&self, line: &str) {
+        match &self.0 {
+            Some((writer, _)) => {
+                let _ =
+                    std::io::Write::write_all(&mut writer.clone(), format!("{line}\n").as_bytes());
+            }
+            None => eprintln!("{line}"),
+        }
+    }
 }
 
 /// Listens for SIGINT and SIGTERM from the moment it is called, and returns a future that ends
@@ -153,7 +176,7 @@ fn stop_signal() -> impl std::future::Future<Output = ()> {
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
-    let _log_guard = init_logging(args.log_format);
+    let log = init_logging(args.log_format);
     let stopped = stop_signal();
     let mut builder = PeopleMock::builder()
         .addr(args.addr)
@@ -199,7 +222,7 @@ async fn main() -> ExitCode {
         println!("  client:      {id} / (secret as given) ({scopes})");
     }
     stopped.await;
-    eprintln!("people-mock: shutting down");
+    log.notice("people-mock: shutting down");
     mock.shutdown().await;
     ExitCode::SUCCESS
 }
