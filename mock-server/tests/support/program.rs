@@ -235,11 +235,15 @@ impl Pipe {
     /// Naming `what` and showing the text, when the pipe closes first or [`BOUND`] passes.
     pub async fn until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
         let mut rx = self.0.clone();
+        // The guard `wait_for` returns is dropped at once: held while `text` takes the lock again,
+        // it deadlocks as soon as the reading thread waits to append (readers queue behind a
+        // waiting writer), and no timer can end a blocked thread.
         let waited = tokio::time::timeout(
             BOUND,
             rx.wait_for(|written| written.closed || done(&String::from_utf8_lossy(&written.bytes))),
         )
-        .await;
+        .await
+        .map(|seen| seen.map(drop));
         let text = self.text();
         match waited {
             Ok(Ok(_)) if done(&text) => text,
@@ -251,7 +255,9 @@ impl Pipe {
     /// Waits (within [`BOUND`]) until the pipe is closed and returns everything written on it.
     pub async fn closed(&self) -> String {
         let mut rx = self.0.clone();
-        let waited = tokio::time::timeout(BOUND, rx.wait_for(|written| written.closed)).await;
+        let waited = tokio::time::timeout(BOUND, rx.wait_for(|written| written.closed))
+            .await
+            .map(|seen| seen.map(drop));
         let text = self.text();
         assert!(
             matches!(waited, Ok(Ok(_))),
