@@ -98,8 +98,23 @@ mod tests {
     static LNAME: LazyLock<regress::Regex> = LazyLock::new(|| spec_pattern("Lname"));
     static FNAME: LazyLock<regress::Regex> = LazyLock::new(|| spec_pattern("Fname"));
 
+    /// 4000 cases from a printed seed (`PROPTEST_RNG_SEED` replays a run); failures are kept in
+    /// `proptest-regressions/` and tried first.
+    fn config() -> proptest::test_runner::Config {
+        let seed = std::env::var("PROPTEST_RNG_SEED")
+            .ok()
+            .and_then(|text| text.parse().ok())
+            .unwrap_or_else(|| fastrand::u64(..));
+        eprintln!("proptest seed {seed}; replay with PROPTEST_RNG_SEED={seed}");
+        proptest::test_runner::Config {
+            cases: 4000,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(seed),
+            ..proptest::test_runner::Config::default()
+        }
+    }
+
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        #![proptest_config(config())]
         #[test]
         fn the_checks_are_the_spec_patterns(
             name in "\\PC{0,70}|[. a/%\\u{feff}]{0,4}|[ /\\t\\n\\u{85}a-z]{0,5}|[a.\\x00-\\x1f\\u{7f}-\\u{a0} /\\u{feff}\\u{3000}\\u{2028}\\u{2029}\\u{1680}\\u{180e}\\u{200b}\\u{202f}\\u{205f}李😀]{0,66}"

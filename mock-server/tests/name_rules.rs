@@ -10,8 +10,8 @@ use axum::body::Body;
 use http::Method;
 use people_mock::PeopleMock;
 use proptest::strategy::{Strategy, ValueTree};
-use proptest::test_runner::TestRunner;
 use serde_json::{Value, json};
+use support::seed;
 use support::*;
 
 /// Names both patterns refuse.
@@ -183,7 +183,8 @@ async fn create_and_patch_accept_exactly_what_the_patterns_accept() {
         "[. a/%\\t\\u{85}\\u{feff}\\u{3000}\\u{200b}李]{0,4}|\\PC{0,66}",
     )
     .expect("a strategy");
-    let mut runner = TestRunner::default();
+    let mut runner =
+        seed::seeded_runner("create_and_patch_accept_exactly_what_the_patterns_accept");
     for _ in 0..400 {
         let name = names.new_tree(&mut runner).expect("a name").current();
         let expected = match spec_accepts(&lname_pattern, &name) {

@@ -41,11 +41,7 @@ fn check<S>(
     S: Strategy,
     S::Value: Debug,
 {
-    let seed = std::env::var("PROPTEST_RNG_SEED")
-        .ok()
-        .and_then(|text| text.parse().ok())
-        .unwrap_or_else(|| fastrand::u64(..));
-    eprintln!("{name}: seed {seed}; replay with PROPTEST_RNG_SEED={seed}");
+    let seed = support::seed::proptest_seed(name);
     let config = contextualize_config(Config {
         cases,
         rng_seed: RngSeed::Fixed(seed),

@@ -3,6 +3,8 @@
 //! over a socket in `token_endpoint`.
 #![allow(dead_code)]
 
+pub mod seed;
+
 pub mod token_endpoint;
 
 use std::time::Duration;
