@@ -7,6 +7,7 @@ pub mod seed;
 
 pub mod token_endpoint;
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use axum::Router;
@@ -205,14 +206,25 @@ pub fn check_answer(method: &Method, path: &str, answer: &Answer) -> Result<(), 
     Ok(())
 }
 
-/// What a rule about names says: 1–64 characters, no control characters, no leading or
-/// trailing white space, and for a key no `/`.
+/// Whether the spec accepts `name`: 1–64 characters matching the `Lname` schema's pattern for a
+/// key (`is_key`), the `Fname` schema's otherwise. The patterns are read from the spec, so the
+/// model is the spec's rule itself, not a reading of it.
 pub fn name_ok(name: &str, is_key: bool) -> bool {
-    let count = name.chars().count();
-    (1..=64).contains(&count)
-        && !name.chars().any(char::is_control)
-        && name.trim() == name
-        && !(is_key && name.contains('/'))
+    static LNAME: LazyLock<regress::Regex> = LazyLock::new(|| spec_pattern("Lname"));
+    static FNAME: LazyLock<regress::Regex> = LazyLock::new(|| spec_pattern("Fname"));
+    let pattern = if is_key { &LNAME } else { &FNAME };
+    (1..=64).contains(&name.chars().count()) && pattern.find(name).is_some()
+}
+
+/// The pattern of one of the spec's name schemas, compiled as the ECMAScript expression it is.
+fn spec_pattern(schema: &str) -> regress::Regex {
+    let spec = people_contract_tests::spec();
+    let pointer = format!("/components/schemas/{schema}/pattern");
+    let text = spec
+        .pointer(&pointer)
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("no pattern at {pointer}"));
+    regress::Regex::new(text).expect("the pattern compiles")
 }
 
 /// A path segment with every byte but ASCII letters and digits percent-encoded.
