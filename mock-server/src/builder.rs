@@ -247,7 +247,9 @@ impl PeopleMockBuilder {
     ///
     /// The settings are not checked (see [`try_into_parts`](Self::try_into_parts)); a value
     /// [`validate`](Self::validate) refuses still serves without a panic, with a rate limit
-    /// of 0 counted as 1 and other zero durations taken as they are.
+    /// or `max_tokens_per_client` of 0 counted as 1, more people than
+    /// [`MAX_GENERATED_PEOPLE`](crate::MAX_GENERATED_PEOPLE) cut to that, and zero durations
+    /// taken as they are.
     pub fn into_parts(self) -> (axum::Router, MockState) {
         let state = MockState::new(self.into_config());
         (state.router(), state)

@@ -59,6 +59,7 @@
 //! | seed data | Doug Farrell, Kent Brockman, Bunny Easter (plus [`people`](PeopleMockBuilder::people) generated ones) |
 //! | journal | the last 1000 requests, at most 8 MiB; `Authorization` and `Cookie` values redacted, each header value and query cut at 4 KiB, no bodies |
 //! | header read timeout | 10 s (a client slower to send its request head is cut off) |
+//! | live tokens | 1000 grants (access and refresh token) per client; the oldest go first |
 //!
 //! # What it serves
 //!
