@@ -485,6 +485,27 @@ mod tests {
     }
 
     #[test]
+    fn clear_gives_the_storage_back() {
+        let store = TokenStore::default();
+        for _ in 0..1000 {
+            let issued = store.issue(
+                "c",
+                Vec::new(),
+                Vec::new(),
+                (Duration::from_secs(60), Duration::from_secs(60)),
+                None,
+            );
+            assert!(store.take_refresh(&issued.refresh_token, "c", None).is_ok());
+        }
+        assert!(read(&store.access).capacity() >= 1000);
+        assert!(lock(&store.spent).capacity() >= 1000);
+        store.clear();
+        assert_eq!(read(&store.access).capacity(), 0);
+        assert_eq!(lock(&store.refresh).capacity(), 0);
+        assert_eq!(lock(&store.spent).capacity(), 0);
+    }
+
+    #[test]
     fn scope_splitting() {
         assert_eq!(
             split_scopes(&["people:read,people:write", "people:read"]),
