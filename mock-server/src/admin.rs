@@ -240,13 +240,10 @@ pub(crate) async fn handle(state: &MockState, route: AdminRoute, req: Request) -
             state.remove_fault(f.id);
             empty(StatusCode::NO_CONTENT)
         }),
-        AdminRoute::Journal if is_get => {
-            let data: Vec<Value> = state.journal().iter().map(|e| e.to_json()).collect();
-            Ok(json_response(
-                StatusCode::OK,
-                &json!({ "capacity": state.inner.config.journal, "data": data }),
-            ))
-        }
+        AdminRoute::Journal if is_get => Ok(crate::journal_stream::response(
+            state.inner.config.journal,
+            state.inner.journal.shared(),
+        )),
         AdminRoute::Journal => {
             let removed = state.inner.journal.clear();
             Ok(json_response(

@@ -3,7 +3,6 @@
 //! HEAD responses, logs and records each request.
 
 use std::convert::Infallible;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Instant;
@@ -28,10 +27,6 @@ use crate::rate_limit::RateStatus;
 use crate::routes::Route;
 use crate::state::MockState;
 use crate::{admin, attachments, people, photo, spec, token_endpoint};
-
-/// The peer address of a connection, set by the server on each request.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Peer(pub(crate) SocketAddr);
 
 /// Asks the connection's task to close the socket without answering.
 #[derive(Debug, Clone)]
@@ -209,27 +204,10 @@ where
     response
 }
 
-/// The rate-limit key: the client of a valid token, else the peer address.
-fn rate_key(state: &MockState, req: &Request) -> String {
-    match state.inner.tokens.authenticate(req.headers()) {
-        Ok(principal) => client_key(&principal.client_id),
-        Err(_) => peer_key(req),
-    }
-}
-
-/// `client:{id}`, the rate-limit key of a client.
-fn client_key(id: &str) -> String {
-    let mut key = String::with_capacity("client:".len() + id.len());
-    key.push_str("client:");
-    key.push_str(id);
-    key
-}
-
-fn peer_key(req: &Request) -> String {
-    match req.extensions().get::<Peer>() {
-        Some(Peer(addr)) => format!("peer:{}", addr.ip()),
-        None => "peer:unknown".to_string(),
-    }
+/// The rate-limit headers of a request answered before the rate check (a `404`, `405` or
+/// `401`): its client's window, not counted; a full window without a valid token.
+fn uncounted_rate(state: &MockState, req: &Request) -> RateStatus {
+    crate::rate_order::uncounted(state, req.headers())
 }
 
 fn with_rate(mut response: Response, rate: &RateStatus) -> Response {
@@ -243,7 +221,7 @@ async fn dispatch(State(state): State<MockState>, req: Request) -> Response {
     let Some(route) = Route::parse(path) else {
         let response = ApiError::route_not_found().into_response();
         if path.starts_with("/api/v1/people") {
-            let rate = state.inner.rate.peek(&rate_key(&state, &req));
+            let rate = uncounted_rate(&state, &req);
             return with_rate(response, &rate);
         }
         return response;
@@ -254,7 +232,7 @@ async fn dispatch(State(state): State<MockState>, req: Request) -> Response {
         }
         let response = ApiError::method_not_allowed(&route.allow()).into_response();
         if route.is_people() {
-            let rate = state.inner.rate.peek(&rate_key(&state, &req));
+            let rate = uncounted_rate(&state, &req);
             return with_rate(response, &rate);
         }
         return response;
@@ -270,17 +248,19 @@ async fn dispatch(State(state): State<MockState>, req: Request) -> Response {
 }
 
 /// Authentication, rate limit and scope, then the handler; rate-limit headers on every answer.
+/// Only a request with a valid token reaches the rate check and counts (see [`crate::rate_order`]).
 async fn people_pipeline(state: &MockState, route: Route, req: Request) -> Response {
-    let auth = state.inner.tokens.authenticate(req.headers());
-    let key = match &auth {
-        Ok(principal) => client_key(&principal.client_id),
-        Err(_) => peer_key(&req),
+    let principal = match state.inner.tokens.authenticate(req.headers()) {
+        Ok(principal) => principal,
+        Err(error) => return with_rate(error.into_response(), &uncounted_rate(state, &req)),
     };
-    let rate = state.inner.rate.hit(&key);
-    let response = match auth {
-        Err(error) => error.into_response(),
-        Ok(_) if rate.exceeded => ApiError::rate_limited(rate.retry_after).into_response(),
-        Ok(principal) => {
+    let rate = state
+        .inner
+        .rate
+        .hit(&crate::rate_order::client_key(&principal.client_id));
+    let response = match principal {
+        _ if rate.exceeded => ApiError::rate_limited(rate.retry_after).into_response(),
+        principal => {
             let scope = if matches!(*req.method(), Method::GET | Method::HEAD) {
                 SCOPE_READ
             } else {

@@ -11,7 +11,9 @@ use http::header::AUTHORIZATION;
 use sha2::{Digest, Sha256};
 
 use crate::errors::ApiError;
+use crate::forever::{FOREVER, deadline};
 use crate::sync::{lock, read, write};
+use crate::token_ledger::{DEFAULT_MAX_TOKENS_PER_CLIENT, Issue, Ledger};
 
 /// The scope that allows GET and HEAD on `/people…`.
 pub const SCOPE_READ: &str = "people:read";
@@ -68,15 +70,19 @@ impl Principal {
 struct Grant {
     client_id: Arc<str>,
     scopes: Arc<[String]>,
-    expires_at: Instant,
+    /// `None`: never expires.
+    expires_at: Option<Instant>,
     revoked: bool,
+    /// The chain of rotations this token belongs to: a client-credentials grant starts one,
+    /// each refresh continues it.
+    family: u64,
 }
 
 impl Grant {
     fn state(&self, now: Instant) -> Result<(), &'static str> {
         if self.revoked {
             Err("the token was revoked")
-        } else if now >= self.expires_at {
+        } else if self.expires_at.is_some_and(|at| now >= at) {
             Err("the token expired")
         } else {
             Ok(())
@@ -100,11 +106,20 @@ pub(crate) enum RefreshError {
     InvalidScope,
 }
 
+/// A refresh token that was used: who it belonged to and its chain of rotations.
+#[derive(Debug)]
+struct Spent {
+    client_id: Arc<str>,
+    family: u64,
+}
+
 /// Access and refresh tokens.
 #[derive(Debug)]
 pub(crate) struct TokenStore {
+    ledger: Mutex<Ledger>,
     access: RwLock<HashMap<String, Grant>>,
     refresh: Mutex<HashMap<String, Grant>>,
+    spent: Mutex<HashMap<String, Spent>>,
     counter: AtomicU64,
     prune_at: AtomicU64,
 }
@@ -113,16 +128,24 @@ const PRUNE_FLOOR: u64 = 4096;
 
 impl Default for TokenStore {
     fn default() -> Self {
-        Self {
-            access: RwLock::default(),
-            refresh: Mutex::default(),
-            counter: AtomicU64::new(0),
-            prune_at: AtomicU64::new(PRUNE_FLOOR),
-        }
+        Self::new(DEFAULT_MAX_TOKENS_PER_CLIENT)
     }
 }
 
 impl TokenStore {
+    /// A store keeping at most `max_per_client` grants (an access and a refresh token each)
+    /// per client.
+    pub(crate) fn new(max_per_client: usize) -> Self {
+        Self {
+            ledger: Mutex::new(Ledger::new(max_per_client)),
+            access: RwLock::default(),
+            refresh: Mutex::default(),
+            spent: Mutex::default(),
+            counter: AtomicU64::new(0),
+            prune_at: AtomicU64::new(PRUNE_FLOOR),
+        }
+    }
+
     fn random_token(&self, prefix: &str) -> String {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
         let mut hasher = Sha256::new();
@@ -135,19 +158,30 @@ impl TokenStore {
         format!("{prefix}{encoded}")
     }
 
-    /// Issues an access token and a refresh token.
+    /// Issues an access token and a refresh token, continuing the chain `family` (a refresh)
+    /// or starting one (`None`). The client's oldest grant goes when it holds its maximum.
     pub(crate) fn issue(
         &self,
         client_id: &str,
         access_scopes: Vec<String>,
         refresh_scopes: Vec<String>,
-        ttl: Duration,
-        refresh_ttl: Duration,
+        (ttl, refresh_ttl): (Duration, Duration),
+        family: Option<u64>,
     ) -> Issued {
         let now = Instant::now();
         let client: Arc<str> = Arc::from(client_id);
         let access_token = self.random_token("at_");
         let refresh_token = self.random_token("rt_");
+        let family = family.unwrap_or_else(|| self.counter.fetch_add(1, Ordering::Relaxed));
+        let mut ledger = lock(&self.ledger);
+        let evicted = ledger.record(
+            &client,
+            Issue {
+                access: access_token.clone(),
+                refresh: refresh_token.clone(),
+            },
+        );
+        self.forget(&evicted);
         {
             let mut access = write(&self.access);
             access.insert(
@@ -155,8 +189,9 @@ impl TokenStore {
                 Grant {
                     client_id: client.clone(),
                     scopes: access_scopes.clone().into(),
-                    expires_at: now + ttl,
+                    expires_at: deadline(now, ttl),
                     revoked: false,
+                    family,
                 },
             );
             let len = access.len() as u64;
@@ -174,8 +209,9 @@ impl TokenStore {
                 Grant {
                     client_id: client,
                     scopes: refresh_scopes.into(),
-                    expires_at: now + refresh_ttl,
+                    expires_at: deadline(now, refresh_ttl),
                     revoked: false,
+                    family,
                 },
             );
             if refresh.len() as u64 > self.prune_at.load(Ordering::Relaxed) {
@@ -185,23 +221,64 @@ impl TokenStore {
         Issued {
             access_token,
             refresh_token,
-            expires_in: ttl.as_secs(),
+            expires_in: ttl.min(FOREVER).as_secs(),
             scopes: access_scopes,
         }
     }
 
-    /// Retires a refresh token and returns its grant's scopes, checking client and requested scopes.
+    /// Forgets the tokens of evicted grants.
+    fn forget(&self, evicted: &[Issue]) {
+        if evicted.is_empty() {
+            return;
+        }
+        let mut access = write(&self.access);
+        let mut refresh = lock(&self.refresh);
+        let mut spent = lock(&self.spent);
+        for issue in evicted {
+            access.remove(&issue.access);
+            refresh.remove(&issue.refresh);
+            spent.remove(&issue.refresh);
+        }
+    }
+
+    /// Revokes every access and refresh token of the chain `family` (RFC 9700 §4.14.2: a
+    /// refresh token used twice means one of its users is not who it should be).
+    fn revoke_family(&self, family: u64) {
+        for grant in write(&self.access).values_mut() {
+            grant.revoked |= grant.family == family;
+        }
+        for grant in lock(&self.refresh).values_mut() {
+            grant.revoked |= grant.family == family;
+        }
+    }
+
+    /// Retires a refresh token and returns its grant's scopes and chain, checking client and
+    /// requested scopes. A refresh token presented again after its use revokes its whole chain:
+    /// the refresh token that replaced it and every access token issued along the chain.
     pub(crate) fn take_refresh(
         &self,
         token: &str,
         client_id: &str,
         requested: Option<&[String]>,
-    ) -> Result<Vec<String>, RefreshError> {
+    ) -> Result<(Vec<String>, u64), RefreshError> {
         let mut refresh = lock(&self.refresh);
         let now = Instant::now();
-        let grant = refresh.get(token).ok_or(RefreshError::InvalidGrant(
-            "unknown or already used refresh token",
-        ))?;
+        let Some(grant) = refresh.get(token) else {
+            drop(refresh);
+            let reused = lock(&self.spent)
+                .get(token)
+                .filter(|spent| &*spent.client_id == client_id)
+                .map(|spent| spent.family);
+            return Err(match reused {
+                Some(family) => {
+                    self.revoke_family(family);
+                    RefreshError::InvalidGrant(
+                        "the refresh token was already used; every token of its grant is revoked",
+                    )
+                }
+                None => RefreshError::InvalidGrant("unknown or already used refresh token"),
+            });
+        };
         grant
             .state(now)
             .map_err(|_| RefreshError::InvalidGrant("the refresh token is expired or revoked"))?;
@@ -216,8 +293,11 @@ impl TokenStore {
             return Err(RefreshError::InvalidScope);
         }
         let scopes = grant.scopes.to_vec();
+        let family = grant.family;
+        let client_id = grant.client_id.clone();
         refresh.remove(token);
-        Ok(scopes)
+        lock(&self.spent).insert(token.to_string(), Spent { client_id, family });
+        Ok((scopes, family))
     }
 
     /// Authenticates a bearer token from the request headers.
@@ -244,13 +324,13 @@ impl TokenStore {
             if grant.state(now).is_ok() {
                 count += 1;
             }
-            grant.expires_at = now;
+            grant.expires_at = Some(now);
         }
         for grant in lock(&self.refresh).values_mut() {
             if grant.state(now).is_ok() {
                 count += 1;
             }
-            grant.expires_at = now;
+            grant.expires_at = Some(now);
         }
         count
     }
@@ -268,10 +348,14 @@ impl TokenStore {
         false
     }
 
-    /// Forgets every token.
+    /// Forgets every token and gives back the storage.
     pub(crate) fn clear(&self) {
-        write(&self.access).clear();
-        lock(&self.refresh).clear();
+        let mut ledger = lock(&self.ledger);
+        ledger.clear();
+        *write(&self.access) = HashMap::new();
+        *lock(&self.refresh) = HashMap::new();
+        *lock(&self.spent) = HashMap::new();
+        self.prune_at.store(PRUNE_FLOOR, Ordering::Relaxed);
     }
 }
 
@@ -361,8 +445,8 @@ mod tests {
             "c",
             scopes.clone(),
             scopes.clone(),
-            Duration::from_secs(60),
-            Duration::from_secs(60),
+            (Duration::from_secs(60), Duration::from_secs(60)),
+            None,
         );
         assert_ne!(issued.access_token, issued.refresh_token);
         assert!(issued.access_token.len() >= 32);
@@ -382,6 +466,43 @@ mod tests {
         );
         store.expire_all();
         assert_eq!(store.authenticate(&h).unwrap_err().code, 401_002);
+    }
+
+    #[test]
+    fn lifetimes_of_a_hundred_years_or_more_never_end() {
+        let store = TokenStore::default();
+        let issued = store.issue(
+            "c",
+            vec![SCOPE_READ.to_string()],
+            Vec::new(),
+            (Duration::MAX, Duration::MAX),
+            None,
+        );
+        assert_eq!(issued.expires_in, FOREVER.as_secs());
+        let h = headers(&format!("Bearer {}", issued.access_token));
+        assert!(store.authenticate(&h).is_ok());
+        assert!(store.take_refresh(&issued.refresh_token, "c", None).is_ok());
+    }
+
+    #[test]
+    fn clear_gives_the_storage_back() {
+        let store = TokenStore::default();
+        for _ in 0..1000 {
+            let issued = store.issue(
+                "c",
+                Vec::new(),
+                Vec::new(),
+                (Duration::from_secs(60), Duration::from_secs(60)),
+                None,
+            );
+            assert!(store.take_refresh(&issued.refresh_token, "c", None).is_ok());
+        }
+        assert!(read(&store.access).capacity() >= 1000);
+        assert!(lock(&store.spent).capacity() >= 1000);
+        store.clear();
+        assert_eq!(read(&store.access).capacity(), 0);
+        assert_eq!(lock(&store.refresh).capacity(), 0);
+        assert_eq!(lock(&store.spent).capacity(), 0);
     }
 
     #[test]

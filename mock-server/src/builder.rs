@@ -16,6 +16,9 @@ pub const READER_CLIENT_ID: &str = "reader";
 /// Secret of the default read-only client.
 pub const READER_CLIENT_SECRET: &str = "reader-secret";
 
+/// Default bound on the bytes the request journal holds.
+pub const DEFAULT_JOURNAL_BYTES: usize = 8 * 1024 * 1024;
+
 /// The settings of a server.
 #[derive(Debug, Clone)]
 pub(crate) struct Config {
@@ -30,6 +33,8 @@ pub(crate) struct Config {
     pub(crate) clients: Vec<Client>,
     pub(crate) people: usize,
     pub(crate) journal: usize,
+    pub(crate) journal_bytes: usize,
+    pub(crate) max_tokens_per_client: usize,
     pub(crate) addr: SocketAddr,
     pub(crate) header_read_timeout: Duration,
     pub(crate) body_read_timeout: Duration,
@@ -48,6 +53,8 @@ pub(crate) struct Config {
 /// | clients | `demo-client`/`demo-secret` (`people:read people:write`), `reader`/`reader-secret` (`people:read`) |
 /// | [`people`](Self::people) | 0 beyond the seeds Farrell, Brockman and Easter |
 /// | [`journal`](Self::journal) | 1000 entries |
+/// | [`journal_bytes`](Self::journal_bytes) | 8 MiB |
+/// | [`max_tokens_per_client`](Self::max_tokens_per_client) | 1000 grants |
 /// | [`addr`](Self::addr) | `127.0.0.1:0` (a free port) |
 /// | [`header_read_timeout`](Self::header_read_timeout) | 10 s |
 /// | [`body_read_timeout`](Self::body_read_timeout) | 30 s |
@@ -74,6 +81,8 @@ impl Default for PeopleMockBuilder {
                 clients: Vec::new(),
                 people: 0,
                 journal: 1000,
+                journal_bytes: DEFAULT_JOURNAL_BYTES,
+                max_tokens_per_client: crate::DEFAULT_MAX_TOKENS_PER_CLIENT,
                 addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
                 header_read_timeout: Duration::from_secs(10),
                 body_read_timeout: Duration::from_secs(30),
@@ -90,21 +99,24 @@ impl PeopleMockBuilder {
         Self::default()
     }
 
-    /// Lifetime of access tokens.
+    /// Lifetime of access tokens: more than zero; [`FOREVER`](crate::FOREVER) (100 years)
+    /// or more means they never expire.
     pub fn token_ttl(mut self, ttl: Duration) -> Self {
         self.config.token_ttl = ttl;
         self
     }
 
-    /// Lifetime of refresh tokens.
+    /// Lifetime of refresh tokens: more than zero; [`FOREVER`](crate::FOREVER) (100 years)
+    /// or more means they never expire.
     pub fn refresh_ttl(mut self, ttl: Duration) -> Self {
         self.config.refresh_ttl = ttl;
         self
     }
 
-    /// At most `requests` (at least 1) `/people…` requests per client per `window`.
+    /// At most `requests` (at least 1) `/people…` requests per client per `window` (more than
+    /// zero; 100 years or more: the window never ends).
     pub fn rate_limit(mut self, requests: u32, window: Duration) -> Self {
-        self.config.rate_limit = requests.max(1);
+        self.config.rate_limit = requests;
         self.config.rate_window = window;
         self
     }
@@ -129,7 +141,8 @@ impl PeopleMockBuilder {
     }
 
     /// Adds a client (or replaces one with the same id). Scopes may be given one
-    /// per item or space- or comma-separated.
+    /// per item or space- or comma-separated; each must be `people:read` or `people:write`,
+    /// and the id and the secret must not be empty.
     pub fn client(mut self, id: &str, secret: &str, scopes: &[&str]) -> Self {
         self.extra_clients.retain(|c| c.id != id);
         self.extra_clients.push(Client::new(id, secret, scopes));
@@ -142,7 +155,8 @@ impl PeopleMockBuilder {
         self
     }
 
-    /// Generates `count` people beyond the three seeds (on start and on every reset).
+    /// Generates `count` people beyond the three seeds (on start and on every reset); at most
+    /// [`MAX_GENERATED_PEOPLE`](crate::MAX_GENERATED_PEOPLE).
     pub fn people(mut self, count: usize) -> Self {
         self.config.people = count;
         self
@@ -154,6 +168,23 @@ impl PeopleMockBuilder {
         self
     }
 
+    /// Most bytes the request journal holds (counting each entry's text plus a small overhead);
+    /// the oldest entries go first. Whatever the bound, the newest entry is kept. Each header
+    /// value and query in an entry is cut at
+    /// [`MAX_JOURNAL_VALUE_BYTES`](crate::MAX_JOURNAL_VALUE_BYTES) bytes.
+    pub fn journal_bytes(mut self, bytes: usize) -> Self {
+        self.config.journal_bytes = bytes;
+        self
+    }
+
+    /// Most live grants per client (each an access token and its refresh token, at least 1);
+    /// a client holding this many that is issued another loses its oldest grant, whose tokens
+    /// then answer as unknown.
+    pub fn max_tokens_per_client(mut self, grants: usize) -> Self {
+        self.config.max_tokens_per_client = grants;
+        self
+    }
+
     /// Address to listen on.
     pub fn addr(mut self, addr: SocketAddr) -> Self {
         self.config.addr = addr;
@@ -161,15 +192,16 @@ impl PeopleMockBuilder {
     }
 
     /// How long a client may take to send a request head before the
-    /// connection is closed (cuts off slow clients).
+    /// connection is closed (cuts off slow clients). Zero, or 100 years or more, turns the
+    /// limit off.
     pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
         self.config.header_read_timeout = timeout;
         self
     }
 
     /// How long a request body may go without sending a byte before the
-    /// connection is closed (cuts off clients that stall mid-body). Zero
-    /// turns the limit off.
+    /// connection is closed (cuts off clients that stall mid-body). Zero, or
+    /// 100 years or more, turns the limit off.
     pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
         self.config.body_read_timeout = timeout;
         self
@@ -198,8 +230,26 @@ impl PeopleMockBuilder {
         config
     }
 
+    /// Checks every setting (the table in the [`ConfigError`](crate::ConfigError) docs):
+    /// the first that cannot be used is the error.
+    pub fn validate(&self) -> Result<(), crate::ConfigError> {
+        crate::config_check::check(&self.clone().into_config())
+    }
+
+    /// [`into_parts`](Self::into_parts), after [`validate`](Self::validate).
+    pub fn try_into_parts(self) -> Result<(axum::Router, MockState), crate::ConfigError> {
+        self.validate()?;
+        Ok(self.into_parts())
+    }
+
     /// The state and the router, without a socket: drive the router with
     /// `tower::ServiceExt::oneshot` and control it through the [`MockState`].
+    ///
+    /// The settings are not checked (see [`try_into_parts`](Self::try_into_parts)); a value
+    /// [`validate`](Self::validate) refuses still serves without a panic, with a rate limit
+    /// or `max_tokens_per_client` of 0 counted as 1, more people than
+    /// [`MAX_GENERATED_PEOPLE`](crate::MAX_GENERATED_PEOPLE) cut to that, and zero durations
+    /// taken as they are.
     pub fn into_parts(self) -> (axum::Router, MockState) {
         let state = MockState::new(self.into_config());
         (state.router(), state)
@@ -210,19 +260,31 @@ impl PeopleMockBuilder {
         self.into_parts().0
     }
 
-    /// Binds the address and starts serving.
+    /// Checks the settings, binds the address and starts serving.
+    ///
+    /// # Errors
+    /// A setting [`validate`](Self::validate) refuses: an error of kind
+    /// [`InvalidInput`](std::io::ErrorKind::InvalidInput) whose
+    /// [`get_ref`](std::io::Error::get_ref) is the [`ConfigError`](crate::ConfigError).
+    /// Otherwise the error of binding the address.
     pub async fn try_start(self) -> std::io::Result<PeopleMock> {
+        self.validate()
+            .map_err(|err| std::io::Error::new(std::io::ErrorKind::InvalidInput, err))?;
         PeopleMock::serve(MockState::new(self.into_config())).await
     }
 
-    /// Binds the address and starts serving.
+    /// Checks the settings, binds the address and starts serving.
     ///
     /// # Panics
-    /// If the address cannot be bound; use [`try_start`](Self::try_start) to handle that.
+    /// If a setting is refused or the address cannot be bound; use
+    /// [`try_start`](Self::try_start) to handle that.
     pub async fn start(self) -> PeopleMock {
         let addr = self.config.addr;
         match self.try_start().await {
             Ok(mock) => mock,
+            Err(err) if err.kind() == std::io::ErrorKind::InvalidInput => {
+                panic!("people-mock could not start: {err}")
+            }
             Err(err) => panic!("people-mock could not listen on {addr}: {err}"),
         }
     }

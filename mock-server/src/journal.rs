@@ -1,15 +1,18 @@
 //! The request journal: a bounded ring buffer of what the server received.
 //!
 //! Only the request line, the headers (with credentials redacted), the status
-//! and the latency are kept; never a body.
+//! and the latency are kept; never a body. Each header value and the query are
+//! capped (see [`MAX_VALUE_BYTES`](crate::journal_cap::MAX_VALUE_BYTES)), and the
+//! journal as a whole is bounded by its entry count and its bytes.
 
-use std::collections::VecDeque;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use http::HeaderMap;
 
+use crate::journal_cap::capped_text;
+use crate::journal_ring::Ring;
 use crate::sync::lock;
 
 /// What replaces the value of a credential header or query parameter.
@@ -46,6 +49,9 @@ pub struct JournalEntry {
     pub latency: Duration,
     /// When the request arrived.
     pub at: DateTime<Utc>,
+    /// Whether a header value or the query was cut to
+    /// [`MAX_JOURNAL_VALUE_BYTES`](crate::MAX_JOURNAL_VALUE_BYTES) bytes.
+    pub truncated: bool,
 }
 
 impl JournalEntry {
@@ -56,14 +62,23 @@ impl JournalEntry {
         headers: &HeaderMap,
         at: DateTime<Utc>,
     ) -> Self {
+        let (query, query_cut) = match query.map(redact_query) {
+            Some(query) => {
+                let (text, cut) = capped_text(query.as_bytes());
+                (Some(text), cut)
+            }
+            None => (None, false),
+        };
+        let (headers, headers_cut) = redact_headers(headers);
         Self {
             method: method.to_string(),
             path: path.to_string(),
-            query: query.map(redact_query),
-            headers: redact_headers(headers),
+            query,
+            headers,
             status: 0,
             latency: Duration::ZERO,
             at,
+            truncated: query_cut || headers_cut,
         }
     }
 
@@ -85,23 +100,29 @@ impl JournalEntry {
             "status": self.status,
             "latency_ms": self.latency.as_secs_f64() * 1000.0,
             "at": crate::store::format_time(&self.at),
+            "truncated": self.truncated,
         })
     }
 }
 
-fn redact_headers(headers: &HeaderMap) -> Vec<(String, String)> {
-    headers
+/// The headers with secrets redacted and long values capped; `true` when a value was cut.
+fn redact_headers(headers: &HeaderMap) -> (Vec<(String, String)>, bool) {
+    let mut cut_any = false;
+    let kept = headers
         .iter()
         .map(|(name, value)| {
             let name = name.as_str().to_string();
             let value = if SECRET_HEADERS.contains(&name.as_str()) {
                 REDACTED.to_string()
             } else {
-                String::from_utf8_lossy(value.as_bytes()).into_owned()
+                let (text, cut) = capped_text(value.as_bytes());
+                cut_any |= cut;
+                text
             };
             (name, value)
         })
-        .collect()
+        .collect();
+    (kept, cut_any)
 }
 
 fn redact_query(query: &str) -> String {
@@ -127,14 +148,14 @@ fn redact_query(query: &str) -> String {
 #[derive(Debug)]
 pub(crate) struct Journal {
     capacity: usize,
-    entries: Mutex<VecDeque<JournalEntry>>,
+    entries: Mutex<Ring>,
 }
 
 impl Journal {
-    pub(crate) fn new(capacity: usize) -> Self {
+    pub(crate) fn new(capacity: usize, max_bytes: usize) -> Self {
         Self {
             capacity,
-            entries: Mutex::new(VecDeque::with_capacity(capacity.min(1024))),
+            entries: Mutex::new(Ring::new(capacity, max_bytes)),
         }
     }
 
@@ -146,15 +167,16 @@ impl Journal {
         if self.capacity == 0 {
             return;
         }
-        let mut entries = lock(&self.entries);
-        while entries.len() >= self.capacity {
-            entries.pop_front();
-        }
-        entries.push_back(entry);
+        lock(&self.entries).push(entry);
     }
 
     pub(crate) fn entries(&self) -> Vec<JournalEntry> {
         lock(&self.entries).iter().cloned().collect()
+    }
+
+    /// The entries, oldest first, shared with the journal rather than copied.
+    pub(crate) fn shared(&self) -> Vec<Arc<JournalEntry>> {
+        lock(&self.entries).shared()
     }
 
     pub(crate) fn count(&self, method: &str, pattern: &str) -> usize {
@@ -164,11 +186,9 @@ impl Journal {
             .count()
     }
 
+    /// Forgets every entry and gives back their storage; returns how many there were.
     pub(crate) fn clear(&self) -> usize {
-        let mut entries = lock(&self.entries);
-        let count = entries.len();
-        entries.clear();
-        count
+        lock(&self.entries).clear()
     }
 }
 
@@ -257,6 +277,7 @@ impl Expect {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::journal_cap::MAX_VALUE_BYTES;
     use http::HeaderValue;
 
     fn entry(method: &str, path: &str) -> JournalEntry {
@@ -265,13 +286,13 @@ mod tests {
 
     #[test]
     fn ring_buffer_is_bounded() {
-        let journal = Journal::new(2);
+        let journal = Journal::new(2, usize::MAX);
         journal.record(entry("GET", "/a"));
         journal.record(entry("GET", "/b"));
         journal.record(entry("GET", "/c"));
         let paths: Vec<_> = journal.entries().into_iter().map(|e| e.path).collect();
         assert_eq!(paths, ["/b", "/c"]);
-        let off = Journal::new(0);
+        let off = Journal::new(0, usize::MAX);
         off.record(entry("GET", "/a"));
         assert!(off.entries().is_empty());
     }
@@ -293,11 +314,29 @@ mod tests {
         assert_eq!(e.header("cookie"), Some(REDACTED));
         assert_eq!(e.header("accept"), Some("*/*"));
         assert_eq!(e.query.as_deref(), Some("page=1&access_token=[redacted]"));
+        assert!(!e.truncated);
+    }
+
+    #[test]
+    fn long_values_are_capped_and_flagged() {
+        let long = "v".repeat(MAX_VALUE_BYTES * 50);
+        let mut headers = HeaderMap::new();
+        headers.insert("x-big", HeaderValue::from_str(&long).unwrap());
+        headers.insert("accept", HeaderValue::from_static("*/*"));
+        let e = JournalEntry::new("GET", "/x", None, &headers, Utc::now());
+        assert_eq!(e.header("x-big").map(str::len), Some(MAX_VALUE_BYTES));
+        assert_eq!(e.header("accept"), Some("*/*"));
+        assert!(e.truncated);
+        assert_eq!(e.to_json()["truncated"], true);
+        let query = format!("q={long}");
+        let e = JournalEntry::new("GET", "/x", Some(&query), &HeaderMap::new(), Utc::now());
+        assert_eq!(e.query.as_deref().map(str::len), Some(MAX_VALUE_BYTES));
+        assert!(e.truncated);
     }
 
     #[test]
     fn expectations() {
-        let journal = Journal::new(10);
+        let journal = Journal::new(10, usize::MAX);
         journal.record(entry("POST", "/api/v1/oauth/token"));
         assert!(
             Expect::requests("post", "/api/v1/oauth/token")

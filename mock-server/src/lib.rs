@@ -52,13 +52,14 @@
 //! | clients | `demo-client`/`demo-secret` with `people:read people:write`; `reader`/`reader-secret` with `people:read` |
 //! | access token lifetime | 3600 s |
 //! | refresh token lifetime | 24 h (refresh tokens rotate: each use retires the old one) |
-//! | rate limit | 600 requests per 60 s, per client (per peer address without a valid token) |
+//! | rate limit | 600 requests per 60 s, per client; only requests with a valid token count |
 //! | JSON body limit | 64 KiB |
 //! | photo limit | 5 MiB |
 //! | attachment limits | 20 MiB a file, 50 MiB a request |
 //! | seed data | Doug Farrell, Kent Brockman, Bunny Easter (plus [`people`](PeopleMockBuilder::people) generated ones) |
-//! | journal | the last 1000 requests; `Authorization` and `Cookie` values redacted, no bodies |
+//! | journal | the last 1000 requests, at most 8 MiB; `Authorization` and `Cookie` values redacted, each header value and query cut at 4 KiB, no bodies |
 //! | header read timeout | 10 s (a client slower to send its request head is cut off) |
+//! | live tokens | 1000 grants (access and refresh token) per client; the oldest go first |
 //!
 //! # What it serves
 //!
@@ -101,10 +102,15 @@ mod auth;
 mod body;
 mod body_timeout;
 mod builder;
+mod config_check;
 mod errors;
 mod etag;
 mod fault;
+mod forever;
 mod journal;
+mod journal_cap;
+mod journal_ring;
+mod journal_stream;
 mod linger;
 mod names;
 mod negotiation;
@@ -112,6 +118,7 @@ mod paging;
 mod people;
 mod photo;
 mod rate_limit;
+mod rate_order;
 mod routes;
 mod server;
 mod spec;
@@ -119,17 +126,23 @@ mod state;
 mod store;
 mod sync;
 mod token_endpoint;
+mod token_ledger;
 #[cfg(feature = "ui")]
 mod ui;
 mod upload;
 
 pub use auth::{SCOPE_READ, SCOPE_WRITE};
 pub use builder::{
-    DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, PeopleMockBuilder, READER_CLIENT_ID, READER_CLIENT_SECRET,
+    DEFAULT_JOURNAL_BYTES, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, PeopleMockBuilder, READER_CLIENT_ID,
+    READER_CLIENT_SECRET,
 };
+pub use config_check::{ConfigError, MAX_GENERATED_PEOPLE};
 pub use fault::{DEFAULT_PRIORITY, Fault, FaultId, FaultInfo, FaultKind};
+pub use forever::FOREVER;
 pub use journal::{Expect, JournalEntry, REDACTED};
+pub use journal_cap::MAX_VALUE_BYTES as MAX_JOURNAL_VALUE_BYTES;
 pub use routes::{API_BASE, encode_segment};
 pub use server::PeopleMock;
 pub use spec::{OPENAPI_YAML, openapi_json};
 pub use state::{MockState, PersonSnapshot};
+pub use token_ledger::DEFAULT_MAX_TOKENS_PER_CLIENT;

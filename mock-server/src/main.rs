@@ -12,23 +12,25 @@ use people_mock::{
 /// An in-memory People API v1 server for tests and example scripts.
 ///
 /// Every request is logged on standard error (method, path, status, latency);
-/// set RUST_LOG (e.g. RUST_LOG=warn) to change the level.
+/// set RUST_LOG (e.g. RUST_LOG=warn) to change the level. A value no setting can use
+/// ends the program at once with one line on standard error and exit status 2.
+/// Durations of 3153600000 seconds (100 years) or more mean "never".
 #[derive(Debug, Parser)]
 #[command(name = "people-mock", version, about, long_about = None)]
 struct Args {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080", env = "PEOPLE_MOCK_ADDR")]
     addr: SocketAddr,
-    /// Access token lifetime, in seconds.
+    /// Access token lifetime, in seconds (at least 1; 100 years or more: never expires).
     #[arg(long, value_name = "SECS", default_value_t = 3600)]
     token_ttl: u64,
-    /// Refresh token lifetime, in seconds.
+    /// Refresh token lifetime, in seconds (at least 1; 100 years or more: never expires).
     #[arg(long, value_name = "SECS", default_value_t = 86_400)]
     refresh_ttl: u64,
-    /// Requests per client per window on /people… routes.
+    /// Requests per client per window on /people… routes (at least 1).
     #[arg(long, value_name = "N", default_value_t = 600)]
     rate_limit: u32,
-    /// Length of the rate-limit window, in seconds.
+    /// Length of the rate-limit window, in seconds (at least 1; 100 years or more: never ends).
     #[arg(long, value_name = "SECS", default_value_t = 60)]
     rate_window: u64,
     /// Largest photo, in bytes.
@@ -43,10 +45,11 @@ struct Args {
     /// Largest JSON request body, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024)]
     json_limit: u64,
-    /// People to generate beyond the three seeds.
+    /// People to generate beyond the three seeds (at most 100000).
     #[arg(long, value_name = "N", default_value_t = 0)]
     people: usize,
-    /// An extra client as ID:SECRET:SCOPES (scopes comma- or space-separated); repeatable.
+    /// An extra client as ID:SECRET:SCOPES (scopes comma- or space-separated, each people:read
+    /// or people:write); repeatable.
     #[arg(long = "client", value_name = "ID:SECRET:SCOPES", value_parser = parse_client)]
     clients: Vec<(String, String, String)>,
     /// Leave out the default clients demo-client and reader.
@@ -55,10 +58,18 @@ struct Args {
     /// Capacity of the request journal (0 turns it off).
     #[arg(long, value_name = "N", default_value_t = 1000)]
     journal: usize,
-    /// Seconds a client may take to send a request head.
+    /// Most bytes the request journal holds; the oldest entries go first.
+    #[arg(long, value_name = "BYTES", default_value_t = people_mock::DEFAULT_JOURNAL_BYTES)]
+    journal_bytes: usize,
+    /// Most live grants (an access token and its refresh token) per client, at least 1; the
+    /// oldest go first.
+    #[arg(long, value_name = "N", default_value_t = people_mock::DEFAULT_MAX_TOKENS_PER_CLIENT)]
+    max_tokens_per_client: usize,
+    /// Seconds a client may take to send a request head (0, or 100 years or more: no limit).
     #[arg(long, value_name = "SECS", default_value_t = 10)]
     header_read_timeout: u64,
-    /// Seconds a request body may stall (send no byte) before the connection is closed; 0: never.
+    /// Seconds a request body may stall (send no byte) before the connection is closed (0, or
+    /// 100 years or more: no limit).
     #[arg(long, value_name = "SECS", default_value_t = 30)]
     body_read_timeout: u64,
     /// Log format on standard error.
@@ -176,8 +187,6 @@ fn stop_signal() -> impl std::future::Future<Output = ()> {
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
-    let log = init_logging(args.log_format);
-    let stopped = stop_signal();
     let mut builder = PeopleMock::builder()
         .addr(args.addr)
         .token_ttl(Duration::from_secs(args.token_ttl))
@@ -188,6 +197,8 @@ async fn main() -> ExitCode {
         .json_limit(args.json_limit)
         .people(args.people)
         .journal(args.journal)
+        .journal_bytes(args.journal_bytes)
+        .max_tokens_per_client(args.max_tokens_per_client)
         .header_read_timeout(Duration::from_secs(args.header_read_timeout))
         .body_read_timeout(Duration::from_secs(args.body_read_timeout));
     if args.no_default_clients {
@@ -196,6 +207,13 @@ async fn main() -> ExitCode {
     for (id, secret, scopes) in &args.clients {
         builder = builder.client(id, secret, &[scopes.as_str()]);
     }
+    if let Err(err) = builder.validate() {
+        let flag = err.setting().replace('_', "-");
+        eprintln!("people-mock: invalid value for --{flag}: {}", err.problem());
+        return ExitCode::from(2);
+    }
+    let log = init_logging(args.log_format);
+    let stopped = stop_signal();
     let mock = match builder.try_start().await {
         Ok(mock) => mock,
         Err(err) => {

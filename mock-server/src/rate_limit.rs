@@ -1,4 +1,4 @@
-//! Fixed-window rate limiting per client (or per peer address without a valid token).
+//! Fixed-window rate limiting per client.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -61,7 +61,8 @@ impl RateLimiter {
     pub(crate) fn new(limit: u32, window: Duration) -> Self {
         Self {
             limit: limit.max(1),
-            window: window.max(Duration::from_millis(1)),
+            // A window of 100 years never ends, and keeps the clock's arithmetic in range.
+            window: window.clamp(Duration::from_millis(1), crate::FOREVER),
             windows: Mutex::new(HashMap::new()),
         }
     }
@@ -111,13 +112,19 @@ impl RateLimiter {
         self.status(window, now, false)
     }
 
+    /// The state of a window nothing has counted against.
+    pub(crate) fn full(&self) -> RateStatus {
+        let now = Instant::now();
+        self.status(&self.fresh(now), now, false)
+    }
+
     /// The current state for `key` without counting.
     pub(crate) fn peek(&self, key: &str) -> RateStatus {
         let now = Instant::now();
         let windows = lock(&self.windows);
         match windows.get(key) {
             Some(w) if now.duration_since(w.started) < self.window => self.status(w, now, false),
-            _ => self.status(&self.fresh(now), now, false),
+            _ => self.full(),
         }
     }
 
@@ -144,5 +151,14 @@ mod tests {
         assert_eq!(limiter.peek("b").remaining, 1);
         limiter.clear();
         assert_eq!(limiter.peek("a").remaining, 2);
+    }
+
+    #[test]
+    fn a_huge_window_never_ends() {
+        let limiter = RateLimiter::new(1, Duration::MAX);
+        assert!(!limiter.hit("a").exceeded);
+        let refused = limiter.hit("a");
+        assert!(refused.exceeded);
+        assert!(refused.retry_after >= crate::FOREVER.as_secs() - 1);
     }
 }

@@ -14,7 +14,7 @@ use tokio::sync::{Notify, watch};
 use tokio::task::{JoinHandle, JoinSet};
 use tower::Service;
 
-use crate::app::{DropSignal, Peer};
+use crate::app::DropSignal;
 use crate::body_timeout::IdleTimeoutBody;
 use crate::builder::PeopleMockBuilder;
 use crate::fault::{Fault, FaultId, FaultInfo};
@@ -208,10 +208,9 @@ async fn accept_loop(
         tokio::select! {
             _ = stopped.changed() => break,
             accepted = listener.accept() => match accepted {
-                Ok((stream, peer)) => {
+                Ok((stream, _)) => {
                     connections.spawn(serve_connection(
                         stream,
-                        peer,
                         router.clone(),
                         state.clone(),
                         stopped.clone(),
@@ -233,7 +232,6 @@ async fn accept_loop(
 
 async fn serve_connection(
     stream: TcpStream,
-    peer: SocketAddr,
     router: Router,
     state: MockState,
     mut stopped: watch::Receiver<bool>,
@@ -245,10 +243,9 @@ async fn serve_connection(
     let body_timeout = state.inner.config.body_read_timeout;
     let close = drop_now.clone();
     let service = hyper::service::service_fn(move |mut req: http::Request<Incoming>| {
-        req.extensions_mut().insert(Peer(peer));
         req.extensions_mut().insert(signal.clone());
         let req = req.map(|body| {
-            if body_timeout.is_zero() {
+            if body_timeout.is_zero() || crate::forever::finite(body_timeout).is_none() {
                 Body::new(body)
             } else {
                 Body::new(IdleTimeoutBody::new(body, body_timeout, close.clone()))
@@ -266,7 +263,9 @@ async fn serve_connection(
     });
     let mut builder = http1::Builder::new();
     builder.timer(TokioTimer::new());
-    builder.header_read_timeout((!header_timeout.is_zero()).then_some(header_timeout));
+    builder.header_read_timeout(
+        crate::forever::finite(header_timeout).filter(|timeout| !timeout.is_zero()),
+    );
     let connection = builder.serve_connection(TokioIo::new(stream), service);
     tokio::pin!(connection);
     tokio::select! {

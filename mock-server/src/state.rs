@@ -57,9 +57,9 @@ impl MockState {
         store.seed(config.people);
         let inner = Inner {
             rate: RateLimiter::new(config.rate_limit, config.rate_window),
-            journal: Journal::new(config.journal),
+            journal: Journal::new(config.journal, config.journal_bytes),
             store,
-            tokens: TokenStore::default(),
+            tokens: TokenStore::new(config.max_tokens_per_client),
             faults: FaultSet::default(),
             host: OnceLock::new(),
             config,
@@ -205,6 +205,8 @@ impl MockState {
             })).collect::<Vec<_>>(),
             "generated_people": c.people,
             "journal_capacity": c.journal,
+            "journal_bytes": c.journal_bytes,
+            "max_tokens_per_client": c.max_tokens_per_client,
             "header_read_timeout_secs": c.header_read_timeout.as_secs_f64(),
             "body_read_timeout_secs": c.body_read_timeout.as_secs_f64(),
         })

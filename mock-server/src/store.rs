@@ -365,7 +365,8 @@ impl Store {
             let at = now + chrono::Duration::microseconds(i as i64);
             map.insert(lname.to_string(), Slot::Live(self.new_person(fname, at)));
         }
-        for i in 0..extra {
+        // An unchecked setting above the bound (see `PeopleMockBuilder::into_parts`) gets the bound.
+        for i in 0..extra.min(crate::MAX_GENERATED_PEOPLE) {
             let fname = FIRST_NAMES[i % FIRST_NAMES.len()];
             let lname = format!(
                 "{}{}",

@@ -150,8 +150,8 @@ pub(crate) async fn handle(state: &MockState, req: Request) -> Response {
                 &client.id,
                 scopes.clone(),
                 scopes,
-                config.token_ttl,
-                config.refresh_ttl,
+                (config.token_ttl, config.refresh_ttl),
+                None,
             )
         }
         _ => {
@@ -159,14 +159,14 @@ pub(crate) async fn handle(state: &MockState, req: Request) -> Response {
                 return invalid_request("refresh_token is required");
             };
             match tokens.take_refresh(refresh_token, &client.id, requested.as_deref()) {
-                Ok(original) => {
+                Ok((original, family)) => {
                     let access = requested.unwrap_or_else(|| original.clone());
                     tokens.issue(
                         &client.id,
                         access,
                         original,
-                        config.token_ttl,
-                        config.refresh_ttl,
+                        (config.token_ttl, config.refresh_ttl),
+                        Some(family),
                     )
                 }
                 Err(RefreshError::InvalidGrant(why)) => {

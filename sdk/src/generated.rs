@@ -2557,7 +2557,9 @@ A request to a `/people…` route is checked in this order, and the first failur
 route (`404`, `405` with `Allow`) → token (`401`) → rate limit (`429`) → scope (`403`) →
 `Accept` (`406`) → `Content-Type` (`415`) → body size (`413`) → body syntax (`400`) →
 validation (`422`) → existence (`404`, `410`) → `If-Match` (`412`) → conflict (`409`).
-A request that fails any check changes nothing.
+A request that fails any check changes nothing. A request counts against a rate limit exactly
+when it reaches the rate check (a known route and method, and a valid token), and any request
+that counts may be answered `429`; a `404`, `405` or `401` counts against no one.
 
 ## Errors
 Every error response, except to `HEAD` and on `/oauth/token`, is `application/json` in the `Error`
@@ -2595,8 +2597,10 @@ OAuth 2.0 shape (`OAuthError`). No error body ever holds a stack trace, an inter
 ## Rate limits
 Every `/people…` response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and
 `X-RateLimit-Reset` (Unix seconds at which the window ends). Requests are counted per client (the
-client of a valid token; requests without a valid token count against the caller's address) in fixed
-windows. Past the limit the answer is `429` with `Retry-After` in seconds, and nothing is done.
+client of the valid token) in fixed windows, from the rate check on (see the order of checks): a
+response answered before it (`404`, `405`, `401`) reports the client's window without counting, or a
+full window when there is no valid token. Past the limit the answer is `429` with `Retry-After` in
+seconds, and nothing is done.
 
 ## Conditional writes
 `GET` and `HEAD` of a person return a strong `ETag`; every change gives a new one. `PUT`, `PATCH` and
@@ -2665,7 +2669,13 @@ or by the `client_id` and `client_secret` form fields; using both is `invalid_re
 scope the client may have. A scope the client may not have is `invalid_scope`.
 * `refresh_token`: rotating. Each use returns a new refresh token and retires the old one; a used,
 revoked, expired or foreign refresh token is `invalid_grant`. An optional `scope` must be a
-subset of the original grant.
+subset of the original grant. A retired refresh token presented again by its client revokes
+its whole grant (RFC 9700 §4.14.2): the refresh token that replaced it and every access token
+issued along the chain of rotations answer as revoked.
+
+A client holds a bounded number of live grants (an access token and its refresh token each;
+1000 by default on the mock server): when it is issued one more, its oldest grant is forgotten,
+and those tokens answer as unknown.
 
 Both successes and errors carry `Cache-Control: no-store`. Errors use the OAuth 2.0 shape.
 The token endpoint is not rate limited. Any other method answers `405` with `Allow: POST`.

@@ -203,15 +203,22 @@ async fn a_reused_refresh_token_is_invalid_grant() {
             .to_owned();
         assert_ne!(second, first, "refresh tokens rotate");
 
-        // The first one was retired by its use.
+        // The first one was retired by its use. Presented again, it revokes its whole chain
+        // (RFC 9700 section 4.14.2): the refresh token that replaced it is refused too.
         let (status, body) = refresh(first).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert_eq!(body["error"], "invalid_grant");
-
-        // The new one works, once.
-        let (status, body) = refresh(second.clone()).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
         let (status, body) = refresh(second).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("invalid_grant"))
+        );
+
+        // A refresh token of another grant works, once.
+        let (_, other) = grant(&http, &mock, mock.client_id(), mock.client_secret()).await;
+        let (status, body) = refresh(other.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, body) = refresh(other).await;
         assert_eq!(
             (status, body["error"].as_str()),
             (StatusCode::BAD_REQUEST, Some("invalid_grant"))

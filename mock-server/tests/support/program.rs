@@ -121,6 +121,11 @@ impl Program {
         self.child.wait().expect("the program's exit status")
     }
 
+    /// The program's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// `base` joined with a path relative to `/api/v1/`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
