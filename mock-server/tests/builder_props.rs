@@ -4,6 +4,8 @@
 //! when [`validate`](PeopleMockBuilder::validate) accepts the settings the server starts and
 //! answers the same round over a socket. No answer is a 5xx.
 
+mod support;
+
 use std::time::Duration;
 
 use axum::body::Body;
@@ -247,7 +249,7 @@ async fn check(s: Settings) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(96))]
+    #![proptest_config(support::seed::seeded_config("no_settings_panic_on_start_or_request", 96))]
     #[test]
     fn no_settings_panic_on_start_or_request(s in settings()) {
         let runtime = tokio::runtime::Builder::new_multi_thread()
