@@ -376,6 +376,44 @@ async function demoChecks(page) {
   await page.screenshot({ path: join(out, "demo.png"), fullPage: true });
 }
 
+// File names a browser writes into multipart/form-data (the HTML standard's encoding: `"`, CR and
+// LF as %22, %0D and %0A, everything else as it is, `%41` included), which the mock must read
+// back unchanged.
+const AWKWARD_FILE_NAMES = ["100%.txt", "50%41.txt", 'say "hi".txt', "back\\slash.txt", "naïve 李.txt"];
+
+async function uploadChecks(page) {
+  await check("file names uploaded by the browser are stored as the browser was given them", async () => {
+    const lname = "Upload Names";
+    const created = await apiCall(page.request, "POST", "/people", { fname: "Ann", lname });
+    assertEqual(created.status(), 201, "POST /people");
+    const answer = await page.evaluate(
+      async ({ lname, names }) => {
+        const token = await fetch("/api/v1/oauth/token", {
+          method: "POST",
+          body: new URLSearchParams({
+            grant_type: "client_credentials",
+            client_id: "demo-client",
+            client_secret: "demo-secret",
+          }),
+        }).then((res) => res.json());
+        const form = new FormData();
+        names.forEach((name, i) => form.append("files", new File([`file ${i}`], name, { type: "text/plain" })));
+        const res = await fetch(`/api/v1/people/${encodeURIComponent(lname)}/attachments`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${token.access_token}` },
+          body: form,
+        });
+        return { status: res.status, body: await res.json() };
+      },
+      { lname, names: AWKWARD_FILE_NAMES },
+    );
+    assertEqual(answer.status, 201, "POST attachments");
+    assertEqual(answer.body.data.map((a) => a.filename), AWKWARD_FILE_NAMES, "stored file names");
+    const removed = await apiCall(page.request, "DELETE", `/people/${encodeURIComponent(lname)}`);
+    assertEqual(removed.status(), 204, "DELETE the person");
+  });
+}
+
 async function docsChecks(page) {
   const operation = page.locator("#operations-people-list_people");
 
@@ -442,6 +480,7 @@ try {
     assert(res.ok(), `POST /__mock/reset answered ${res.status()}`);
   });
   await demoChecks(page);
+  await uploadChecks(page);
   await docsChecks(page);
   await check("no script errors in the pages", async () => {
     assertEqual(pageErrors, [], "uncaught errors");
