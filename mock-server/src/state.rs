@@ -207,6 +207,7 @@ impl MockState {
             "journal_capacity": c.journal,
             "header_read_timeout_secs": c.header_read_timeout.as_secs_f64(),
             "body_read_timeout_secs": c.body_read_timeout.as_secs_f64(),
+            "network": c.net.to_json(),
         })
     }
 }

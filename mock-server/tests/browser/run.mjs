@@ -419,6 +419,70 @@ async function docsChecks(page) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Pages on other origins: a single-page app on a local dev server, and a site of an attacker.
+// Their pages are made up by the browser's request routing; their requests to the mock are real.
+
+/** A page on `origin` with an empty document. */
+async function pageOn(context, origin) {
+  const page = await context.newPage();
+  await page.route(`${origin}/**`, (route) =>
+    route.fulfill({ contentType: "text/html", body: "<!doctype html><title>elsewhere</title>" }),
+  );
+  await page.goto(`${origin}/`);
+  return page;
+}
+
+async function crossOriginChecks(context) {
+  await check("a page on a local dev server calls the API through CORS", async () => {
+    const app = await pageOn(context, "http://localhost:5173");
+    const seen = await app.evaluate(async (base) => {
+      const form = new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: "demo-client",
+        client_secret: "demo-secret",
+      });
+      const token = await (await fetch(`${base}/api/v1/oauth/token`, { method: "POST", body: form })).json();
+      const res = await fetch(`${base}/api/v1/people?per_page=1`, {
+        headers: { Authorization: `Bearer ${token.access_token}`, Accept: "application/json" },
+      });
+      return {
+        status: res.status,
+        link: res.headers.get("Link"),
+        remaining: res.headers.get("X-RateLimit-Remaining"),
+        count: (await res.json()).data.length,
+      };
+    }, base);
+    assertEqual([seen.status, seen.count], [200, 1], "status and rows");
+    assert(seen.link?.includes('rel="next"'), `the page cannot read Link: ${seen.link}`);
+    assert(seen.remaining !== null, "the page cannot read X-RateLimit-Remaining");
+    await app.close();
+  });
+
+  await check("a page on another site can neither inject faults nor read the journal", async () => {
+    const evil = await pageOn(context, "http://evil.example");
+    const outcome = await evil.evaluate(async (base) => {
+      const fault = JSON.stringify({ kind: "status", status: 503 });
+      await fetch(`${base}/__mock/faults`, {
+        method: "POST",
+        mode: "no-cors",
+        headers: { "Content-Type": "text/plain" },
+        body: fault,
+      }).catch(() => {});
+      try {
+        await (await fetch(`${base}/__mock/journal`)).json();
+        return "read";
+      } catch {
+        return "refused";
+      }
+    }, base);
+    assertEqual(outcome, "refused", "reading the journal");
+    const faults = await (await evil.request.get(`${base}/__mock/faults`)).json();
+    assertEqual(faults.data, [], "faults injected by the page");
+    await evil.close();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 
 mkdirSync(out, { recursive: true });
 let browser;
@@ -438,11 +502,12 @@ try {
   });
 
   await check("the server starts from its seed data", async () => {
-    const res = await page.request.post(`${base}/__mock/reset`);
+    const res = await page.request.post(`${base}/__mock/reset`, { data: {} });
     assert(res.ok(), `POST /__mock/reset answered ${res.status()}`);
   });
   await demoChecks(page);
   await docsChecks(page);
+  await crossOriginChecks(context);
   await check("no script errors in the pages", async () => {
     assertEqual(pageErrors, [], "uncaught errors");
   });
