@@ -10,6 +10,7 @@
 
 import { createRequire } from "node:module";
 import { mkdirSync } from "node:fs";
+import { createServer } from "node:http";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -299,7 +300,7 @@ async function demoChecks(page) {
   });
 
   await check("an expired token is renewed without the user noticing", async () => {
-    const res = await page.request.post(`${base}/__mock/expire-tokens`);
+    const res = await page.request.post(`${base}/__mock/expire-tokens`, { data: {} });
     assert(res.ok(), `expiring tokens answered ${res.status()}`);
     await page.getByLabel("First name").fill("Ada");
     await page.getByRole("button", { name: "Update", exact: true }).click();
@@ -419,8 +420,9 @@ async function docsChecks(page) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Pages on other origins: a single-page app on a local dev server, and a site of an attacker.
-// Their pages are made up by the browser's request routing; their requests to the mock are real.
+// Pages on other origins: a single-page app on a local dev server (a real one, on a free loopback
+// port), and a site of an attacker (made up by the browser's request routing). Their requests to
+// the mock are real.
 
 /** A page on `origin` with an empty document. */
 async function pageOn(context, origin) {
@@ -432,9 +434,20 @@ async function pageOn(context, origin) {
   return page;
 }
 
+/** A local dev server on a free loopback port serving an empty page; resolves to its origin. */
+function devServer() {
+  const server = createServer((_, res) => {
+    res.writeHead(200, { "Content-Type": "text/html" });
+    res.end("<!doctype html><title>dev server</title>");
+  });
+  return new Promise((done) => server.listen(0, "127.0.0.1", () => done(server)));
+}
+
 async function crossOriginChecks(context) {
   await check("a page on a local dev server calls the API through CORS", async () => {
-    const app = await pageOn(context, "http://localhost:5173");
+    const server = await devServer();
+    const app = await context.newPage();
+    await app.goto(`http://localhost:${server.address().port}/`);
     const seen = await app.evaluate(async (base) => {
       const form = new URLSearchParams({
         grant_type: "client_credentials",
@@ -456,6 +469,7 @@ async function crossOriginChecks(context) {
     assert(seen.link?.includes('rel="next"'), `the page cannot read Link: ${seen.link}`);
     assert(seen.remaining !== null, "the page cannot read X-RateLimit-Remaining");
     await app.close();
+    server.close();
   });
 
   await check("a page on another site can neither inject faults nor read the journal", async () => {
