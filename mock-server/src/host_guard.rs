@@ -68,11 +68,20 @@ pub(crate) fn check<B>(
     req: &Request<B>,
     allowed: &[String],
 ) -> Result<Option<Authority>, ApiError> {
-    match authority(req)? {
-        Some(authority) if !is_allowed(authority.host(), allowed) => {
-            Err(host_not_allowed(authority.host()))
-        }
-        authority => Ok(authority),
+    let authority = authority(req)?;
+    // With an absolute-form target the Host header is not the authority, but the absolute links
+    // of a page of people are built from it: it must be a name this server answers to as well.
+    let named = req
+        .headers()
+        .get(HOST)
+        .and_then(|value| Authority::try_from(value.as_bytes()).ok());
+    match authority
+        .iter()
+        .chain(named.iter())
+        .find(|a| !is_allowed(a.host(), allowed))
+    {
+        Some(foreign) => Err(host_not_allowed(foreign.host())),
+        None => Ok(authority),
     }
 }
 
@@ -119,6 +128,11 @@ mod tests {
     fn absolute_form_names_the_host() {
         let req = Request::get("http://evil.example/api/v1/people")
             .header(HOST, "localhost")
+            .body(())
+            .unwrap();
+        assert_eq!(check(&req, &[]).unwrap_err().code, 421_001);
+        let req = Request::get("http://localhost/api/v1/people")
+            .header(HOST, "evil.example")
             .body(())
             .unwrap();
         assert_eq!(check(&req, &[]).unwrap_err().code, 421_001);
