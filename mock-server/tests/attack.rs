@@ -684,3 +684,78 @@ async fn the_journal_redacts_every_credential() {
     }
     assert!(text.contains("page=1"), "{text}");
 }
+
+/// The program's network flags reach the server: each is seen in what it does, then in
+/// `/__mock/config`.
+#[tokio::test]
+async fn the_network_flags_reach_the_server() {
+    let program = support::program::Program::start(&[
+        "--log-format",
+        "off",
+        "--allowed-host",
+        "mock.internal",
+        "--cors",
+        "https://app.example",
+        "--admin-token",
+        "s3cret",
+        "--body-deadline",
+        "7",
+        "--max-connections",
+        "50",
+    ])
+    .await;
+    let addr: SocketAddr = program.addr.parse().unwrap();
+    let config = send(
+        addr,
+        &[
+            "GET /__mock/config HTTP/1.1",
+            "Host: mock.internal",
+            "Authorization: Bearer s3cret",
+        ],
+        b"",
+    )
+    .await;
+    assert_eq!(config.status, 200, "{config:?}");
+    let network = &config.json()["network"];
+    assert_eq!(network["allowed_hosts"][0], "mock.internal");
+    assert_eq!(network["cors_origins"][0], "https://app.example");
+    assert_eq!(network["admin_token"], true);
+    assert_eq!(network["body_deadline_secs"], 7.0);
+    assert_eq!(network["max_connections"], 50);
+    assert!(!config.body.windows(6).any(|w| w == b"s3cret"));
+    send(
+        addr,
+        &["GET /__mock/config HTTP/1.1", "Host: localhost"],
+        b"",
+    )
+    .await
+    .assert_error(401, "admin_token_required");
+    let head = preflight("/api/v1/people", "https://app.example");
+    let head: Vec<&str> = head.iter().map(String::as_str).collect();
+    let answer = send(addr, &head, b"").await;
+    assert_eq!(
+        answer.header("access-control-allow-origin"),
+        Some("https://app.example")
+    );
+}
+
+/// Off loopback, with what it needs, the program starts and warns.
+#[tokio::test]
+async fn the_program_warns_off_loopback() {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_people-mock"));
+    command.args([
+        "--addr",
+        "0.0.0.0:0",
+        "--admin-token",
+        "t",
+        "--allow-demo-clients",
+        "--log-format",
+        "off",
+    ]);
+    let program = support::program::Program::spawn(command).await;
+    let warning = program
+        .stderr
+        .until("the warning", |text| text.contains("warning"))
+        .await;
+    assert!(warning.contains("loopback"), "{warning}");
+}
