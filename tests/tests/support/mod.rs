@@ -204,13 +204,14 @@ pub fn check_answer(method: &Method, path: &str, answer: &Answer) -> Result<(), 
 }
 
 /// What a rule about names says: 1–64 characters, no control characters, no leading or
-/// trailing white space, and for a key no `/`.
+/// trailing white space, and for a key no `/` and neither `.` nor `..`.
 pub fn name_ok(name: &str, is_key: bool) -> bool {
     let count = name.chars().count();
     (1..=64).contains(&count)
         && !name.chars().any(char::is_control)
         && name.trim() == name
         && !(is_key && name.contains('/'))
+        && !(is_key && matches!(name, "." | ".."))
 }
 
 /// A path segment with every byte but ASCII letters and digits percent-encoded.
