@@ -1,4 +1,4 @@
-//! The admin surface under `/__mock/`: no authentication, JSON in and out.
+//! The admin surface under `/__mock/`: JSON in and out (who may call it: `admin_guard`).
 
 use std::time::Duration;
 
@@ -165,8 +165,7 @@ pub(crate) fn parse_fault(map: &Map<String, Value>) -> Result<Fault, ApiError> {
 }
 
 async fn add_fault(state: &MockState, req: Request) -> Result<Response, ApiError> {
-    let (parts, body) = req.into_parts();
-    let map = read_json_object(state, &parts.headers, body).await?;
+    let map = json_body(state, req).await?;
     let fault = parse_fault(&map)?;
     let id = state.inject(fault);
     let info = state
@@ -179,8 +178,7 @@ async fn add_fault(state: &MockState, req: Request) -> Result<Response, ApiError
 }
 
 async fn revoke(state: &MockState, req: Request) -> Result<Response, ApiError> {
-    let (parts, body) = req.into_parts();
-    let map = read_json_object(state, &parts.headers, body).await?;
+    let map = json_body(state, req).await?;
     let Some(token) = field_str(&map, "token")? else {
         return Err(ApiError::validation(vec![Detail::new(
             "token",
@@ -203,23 +201,31 @@ fn find_fault(state: &MockState, id: &str) -> Result<crate::fault::FaultInfo, Ap
         .ok_or_else(|| fault_not_found(id))
 }
 
+/// The JSON object body of an admin write (`{}` when it says nothing more).
+async fn json_body(state: &MockState, req: Request) -> Result<Map<String, Value>, ApiError> {
+    let (parts, body) = req.into_parts();
+    read_json_object(state, &parts.headers, body).await
+}
+
 /// Handles one admin request (the method is already known to be allowed).
 pub(crate) async fn handle(state: &MockState, route: AdminRoute, req: Request) -> Response {
     let method = req.method().clone();
+    if method == Method::POST
+        && let Err(error) = crate::admin_guard::require_json(req.headers())
+    {
+        return error.into_response();
+    }
     let is_get = method == Method::GET || method == Method::HEAD;
     let result: Result<Response, ApiError> = match route {
         AdminRoute::Index => Ok(json_response(StatusCode::OK, &index())),
-        AdminRoute::Reset => {
+        AdminRoute::Reset => json_body(state, req).await.map(|_| {
             state.reset();
-            Ok(json_response(StatusCode::OK, &json!({ "reset": true })))
-        }
-        AdminRoute::ExpireTokens => {
+            json_response(StatusCode::OK, &json!({ "reset": true }))
+        }),
+        AdminRoute::ExpireTokens => json_body(state, req).await.map(|_| {
             let expired = state.expire_tokens();
-            Ok(json_response(
-                StatusCode::OK,
-                &json!({ "expired": expired }),
-            ))
-        }
+            json_response(StatusCode::OK, &json!({ "expired": expired }))
+        }),
         AdminRoute::Revoke => revoke(state, req).await,
         AdminRoute::Faults if is_get => {
             let data: Vec<Value> = state.faults().iter().map(|f| f.to_json()).collect();

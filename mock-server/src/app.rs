@@ -69,7 +69,8 @@ impl tower::Service<Request> for Api {
     }
 }
 
-fn is_admin_path(path: &str) -> bool {
+/// Whether `path` is on the admin surface.
+pub(crate) fn is_admin_path(path: &str) -> bool {
     path == "/__mock" || path.starts_with("/__mock/")
 }
 

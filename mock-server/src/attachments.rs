@@ -129,6 +129,7 @@ pub(crate) fn download(state: &MockState, lname: &str, id: &str) -> Result<Respo
         CONTENT_DISPOSITION,
         &content_disposition(&attachment.filename),
     );
+    crate::security_headers::download(response.headers_mut());
     Ok(response)
 }
 

@@ -38,6 +38,7 @@ pub(crate) struct Config {
     pub(crate) addr: SocketAddr,
     pub(crate) header_read_timeout: Duration,
     pub(crate) body_read_timeout: Duration,
+    pub(crate) net: crate::net_config::NetConfig,
 }
 
 /// Configures and starts a [`PeopleMock`].
@@ -58,10 +59,15 @@ pub(crate) struct Config {
 /// | [`addr`](Self::addr) | `127.0.0.1:0` (a free port) |
 /// | [`header_read_timeout`](Self::header_read_timeout) | 10 s |
 /// | [`body_read_timeout`](Self::body_read_timeout) | 30 s |
+/// | [`body_deadline`](Self::body_deadline) | 60 s |
+/// | [`max_connections`](Self::max_connections) | 1024 |
+/// | [`allowed_host`](Self::allowed_host) | loopback names and IP literals only |
+/// | [`cors_origin`](Self::cors_origin) | loopback origins only |
+/// | [`admin_token`](Self::admin_token) | none (required off loopback) |
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until started"]
 pub struct PeopleMockBuilder {
-    config: Config,
+    pub(crate) config: Config,
     default_clients: bool,
     extra_clients: Vec<Client>,
 }
@@ -86,6 +92,7 @@ impl Default for PeopleMockBuilder {
                 addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
                 header_read_timeout: Duration::from_secs(10),
                 body_read_timeout: Duration::from_secs(30),
+                net: crate::net_config::NetConfig::default(),
             },
             default_clients: true,
             extra_clients: Vec::new(),
@@ -265,12 +272,23 @@ impl PeopleMockBuilder {
     /// # Errors
     /// A setting [`validate`](Self::validate) refuses: an error of kind
     /// [`InvalidInput`](std::io::ErrorKind::InvalidInput) whose
-    /// [`get_ref`](std::io::Error::get_ref) is the [`ConfigError`](crate::ConfigError).
-    /// Otherwise the error of binding the address.
+    /// [`get_ref`](std::io::Error::get_ref) is the [`ConfigError`](crate::ConfigError). On an
+    /// address other than loopback, also `InvalidInput` without an
+    /// [`admin_token`](Self::admin_token), or with the demo clients unless
+    /// [`allow_demo_clients`](Self::allow_demo_clients) is set. Otherwise the error of binding
+    /// the address.
     pub async fn try_start(self) -> std::io::Result<PeopleMock> {
         self.validate()
             .map_err(|err| std::io::Error::new(std::io::ErrorKind::InvalidInput, err))?;
-        PeopleMock::serve(MockState::new(self.into_config())).await
+        let config = self.into_config();
+        let secrets: Vec<&str> = config.clients.iter().map(|c| c.secret.as_str()).collect();
+        if let Some(problem) = config.net.exposure_problem(config.addr, &secrets) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                problem,
+            ));
+        }
+        PeopleMock::serve(MockState::new(config)).await
     }
 
     /// Checks the settings, binds the address and starts serving.

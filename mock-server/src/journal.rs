@@ -18,20 +18,6 @@ use crate::sync::lock;
 /// What replaces the value of a credential header or query parameter.
 pub const REDACTED: &str = "[redacted]";
 
-const SECRET_HEADERS: [&str; 4] = [
-    "authorization",
-    "proxy-authorization",
-    "cookie",
-    "set-cookie",
-];
-const SECRET_PARAMS: [&str; 5] = [
-    "access_token",
-    "refresh_token",
-    "client_secret",
-    "token",
-    "password",
-];
-
 /// One recorded request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JournalEntry {
@@ -39,9 +25,11 @@ pub struct JournalEntry {
     pub method: String,
     /// The path as sent (percent-encoded), e.g. `/api/v1/people/O%27Brien`.
     pub path: String,
-    /// The query string as sent, with secret parameters redacted.
+    /// The query string as sent, with credential parameters (`access_token`, `id_token`,
+    /// `api_key`, `code`…) redacted.
     pub query: Option<String>,
-    /// The request headers in order, `Authorization` and `Cookie` values redacted.
+    /// The request headers in order, credential values (`Authorization`, `Cookie`,
+    /// `X-Auth-Token`, `Api-Key`…) redacted.
     pub headers: Vec<(String, String)>,
     /// The response status; 0 when the connection was dropped by a fault.
     pub status: u16,
@@ -112,7 +100,7 @@ fn redact_headers(headers: &HeaderMap) -> (Vec<(String, String)>, bool) {
         .iter()
         .map(|(name, value)| {
             let name = name.as_str().to_string();
-            let value = if SECRET_HEADERS.contains(&name.as_str()) {
+            let value = if crate::redaction::is_secret(&name) {
                 REDACTED.to_string()
             } else {
                 let (text, cut) = capped_text(value.as_bytes());
@@ -130,11 +118,7 @@ fn redact_query(query: &str) -> String {
         .split('&')
         .map(|pair| {
             let name = pair.split('=').next().unwrap_or("");
-            let decoded = percent_encoding::percent_decode_str(name).decode_utf8_lossy();
-            if SECRET_PARAMS
-                .iter()
-                .any(|s| decoded.eq_ignore_ascii_case(s))
-            {
+            if crate::redaction::is_secret(name) {
                 format!("{name}={REDACTED}")
             } else {
                 pair.to_string()

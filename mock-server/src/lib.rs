@@ -57,9 +57,13 @@
 //! | photo limit | 5 MiB |
 //! | attachment limits | 20 MiB a file, 50 MiB a request |
 //! | seed data | Doug Farrell, Kent Brockman, Bunny Easter (plus [`people`](PeopleMockBuilder::people) generated ones) |
-//! | journal | the last 1000 requests, at most 8 MiB; `Authorization` and `Cookie` values redacted, each header value and query cut at 4 KiB, no bodies |
+//! | journal | the last 1000 requests, at most 8 MiB; credential headers and parameters redacted, each header value and query cut at 4 KiB, no bodies |
 //! | header read timeout | 10 s (a client slower to send its request head is cut off) |
+//! | body deadline | 60 s for a whole request body; 30 s without a byte |
 //! | live tokens | 1000 grants (access and refresh token) per client; the oldest go first |
+//! | connections | 1024 at once; one more gets a JSON 503 |
+//! | `Host` | loopback names, IP literals and [`allowed_host`](PeopleMockBuilder::allowed_host) names; others get a 421 |
+//! | CORS | loopback origins, plus [`cors_origin`](PeopleMockBuilder::cors_origin) ones, on `/api/v1` only |
 //!
 //! # What it serves
 //!
@@ -69,7 +73,8 @@
 //! - Its OpenAPI description at `/api/v1/openapi.yaml` and `/api/v1/openapi.json`,
 //!   interactive docs (Swagger UI, embedded) at `/api/v1/ui/` (`/api/v1/docs` redirects
 //!   there) and a demo page at `/`.
-//! - An admin surface under `/__mock/` (no authentication, JSON in and out): `POST
+//! - An admin surface under `/__mock/` (JSON in and out; no cross-site requests; an admin
+//!   token when [`admin_token`](PeopleMockBuilder::admin_token) sets one): `POST
 //!   /__mock/reset`, `POST /__mock/expire-tokens`, `POST /__mock/revoke`,
 //!   `GET|POST|DELETE /__mock/faults`, `GET|DELETE /__mock/faults/{id}`,
 //!   `GET|DELETE /__mock/journal`, `GET /__mock/config`, `GET /__mock/people`.
@@ -96,6 +101,7 @@
 #![deny(missing_docs)]
 
 mod admin;
+mod admin_guard;
 mod app;
 mod attachments;
 mod auth;
@@ -103,23 +109,32 @@ mod body;
 mod body_timeout;
 mod builder;
 mod config_check;
+mod conn_limit;
+mod cors;
 mod errors;
 mod etag;
 mod fault;
 mod forever;
+mod gate;
+mod host_guard;
 mod journal;
 mod journal_cap;
 mod journal_ring;
 mod journal_stream;
 mod linger;
+mod media_type;
 mod names;
 mod negotiation;
+mod net_config;
 mod paging;
 mod people;
 mod photo;
 mod rate_limit;
 mod rate_order;
+mod redaction;
+mod request_limits;
 mod routes;
+mod security_headers;
 mod server;
 mod spec;
 mod state;

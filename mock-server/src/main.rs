@@ -5,6 +5,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
+
+mod exposure;
 use people_mock::{
     DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, PeopleMock, READER_CLIENT_ID, READER_CLIENT_SECRET,
 };
@@ -72,6 +74,29 @@ struct Args {
     /// 100 years or more: no limit).
     #[arg(long, value_name = "SECS", default_value_t = 30)]
     body_read_timeout: u64,
+    /// Seconds a request body may take in all, however steadily it trickles; 0: no limit.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    body_deadline: u64,
+    /// Most connections served at once; more get a 503 and are closed.
+    #[arg(long, value_name = "N", default_value_t = 1024)]
+    max_connections: usize,
+    /// A Host name to answer to besides localhost and IP literals (e.g. behind a proxy); repeatable.
+    #[arg(long = "allowed-host", value_name = "NAME")]
+    allowed_hosts: Vec<String>,
+    /// An origin whose pages may call the API (loopback origins always may); `*` for all; repeatable.
+    #[arg(long = "cors", value_name = "ORIGIN")]
+    cors: Vec<String>,
+    /// Bearer token the admin surface /__mock/ requires; required off loopback.
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "PEOPLE_MOCK_ADMIN_TOKEN",
+        hide_env_values = true
+    )]
+    admin_token: Option<String>,
+    /// Serve the demo clients, whose secrets are public, on a non-loopback address.
+    #[arg(long)]
+    allow_demo_clients: bool,
     /// Log format on standard error.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -200,7 +225,18 @@ async fn main() -> ExitCode {
         .journal_bytes(args.journal_bytes)
         .max_tokens_per_client(args.max_tokens_per_client)
         .header_read_timeout(Duration::from_secs(args.header_read_timeout))
-        .body_read_timeout(Duration::from_secs(args.body_read_timeout));
+        .body_read_timeout(Duration::from_secs(args.body_read_timeout))
+        .body_deadline(Duration::from_secs(args.body_deadline))
+        .max_connections(args.max_connections);
+    builder = exposure::apply(
+        builder,
+        &args.allowed_hosts,
+        &args.cors,
+        args.admin_token.as_deref(),
+    );
+    if args.allow_demo_clients {
+        builder = builder.allow_demo_clients();
+    }
     if args.no_default_clients {
         builder = builder.no_default_clients();
     }
@@ -216,11 +252,18 @@ async fn main() -> ExitCode {
     let stopped = stop_signal();
     let mock = match builder.try_start().await {
         Ok(mock) => mock,
+        Err(err) if err.kind() == std::io::ErrorKind::InvalidInput => {
+            eprintln!("people-mock: refusing to start: {err}");
+            return ExitCode::from(2);
+        }
         Err(err) => {
             eprintln!("people-mock: cannot listen on {}: {err}", args.addr);
             return ExitCode::FAILURE;
         }
     };
+    if !args.addr.ip().is_loopback() {
+        eprintln!("{}", exposure::WARNING);
+    }
     let base = mock.base_url();
     println!("people-mock listening on {base}");
     if cfg!(feature = "ui") {

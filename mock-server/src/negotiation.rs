@@ -1,7 +1,9 @@
 //! `Accept` and `Content-Type` checks.
 
 use http::HeaderMap;
-use http::header::{ACCEPT, CONTENT_TYPE};
+use http::header::ACCEPT;
+#[cfg(test)]
+use http::header::CONTENT_TYPE;
 
 use crate::errors::ApiError;
 
@@ -56,14 +58,21 @@ pub(crate) fn require_json_accept(headers: &HeaderMap) -> Result<(), ApiError> {
 
 /// The lower-case essence (`type/subtype`) of the request's `Content-Type`.
 pub(crate) fn content_type_essence(headers: &HeaderMap) -> Option<String> {
-    let text = headers.get(CONTENT_TYPE)?.to_str().ok()?;
-    let mime: mime::Mime = text.trim().parse().ok()?;
+    let mime = crate::media_type::content_type(headers)?;
     Some(mime.essence_str().to_ascii_lowercase())
 }
 
-/// 415 unless the request's `Content-Type` is one of `allowed`.
+/// 415 unless the request's `Content-Type` is one of `allowed`, in UTF-8.
 pub(crate) fn require_content_type(headers: &HeaderMap, allowed: &[&str]) -> Result<(), ApiError> {
-    match content_type_essence(headers) {
+    let mime = crate::media_type::content_type(headers);
+    if let Some(mime) = &mime
+        && !crate::media_type::is_utf8(mime)
+    {
+        return Err(ApiError::unsupported_media_type(
+            "JSON bodies must be UTF-8: leave out the charset or say charset=utf-8",
+        ));
+    }
+    match mime.map(|m| m.essence_str().to_ascii_lowercase()) {
         Some(essence) if allowed.contains(&essence.as_str()) => Ok(()),
         Some(essence) => Err(ApiError::unsupported_media_type(format!(
             "Content-Type '{essence}' is not accepted here; use {}",

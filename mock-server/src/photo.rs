@@ -63,6 +63,7 @@ pub(crate) fn get(state: &MockState, lname: &str) -> Result<Response, ApiError> 
     set_header(&mut response, CONTENT_TYPE, &photo.content_type);
     set_header(&mut response, CONTENT_LENGTH, &photo.blob.len().to_string());
     set_header(&mut response, ETAG, &photo.etag());
+    crate::security_headers::download(response.headers_mut());
     Ok(response)
 }
 

@@ -17,6 +17,7 @@ use tower::Service;
 use crate::app::DropSignal;
 use crate::body_timeout::IdleTimeoutBody;
 use crate::builder::PeopleMockBuilder;
+use crate::conn_limit::ConnectionCap;
 use crate::fault::{Fault, FaultId, FaultInfo};
 use crate::journal::{Expect, JournalEntry};
 use crate::state::{MockState, PersonSnapshot};
@@ -204,18 +205,27 @@ async fn accept_loop(
     header_timeout: Duration,
 ) {
     let mut connections = JoinSet::new();
+    let cap = ConnectionCap::new(state.inner.config.net.max_connections);
     loop {
         tokio::select! {
             _ = stopped.changed() => break,
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
-                    connections.spawn(serve_connection(
+                    let Some(permit) = cap.admit() else {
+                        connections.spawn(crate::conn_limit::refuse(stream));
+                        continue;
+                    };
+                    let serve = serve_connection(
                         stream,
                         router.clone(),
                         state.clone(),
                         stopped.clone(),
                         header_timeout,
-                    ));
+                    );
+                    connections.spawn(async move {
+                        serve.await;
+                        drop(permit);
+                    });
                 }
                 // Out of file descriptors or a connection reset before accept: wait a little.
                 Err(_) => tokio::time::sleep(Duration::from_millis(5)).await,
@@ -240,25 +250,39 @@ async fn serve_connection(
     let _ = stream.set_nodelay(true);
     let drop_now = Arc::new(Notify::new());
     let signal = DropSignal(drop_now.clone());
-    let body_timeout = state.inner.config.body_read_timeout;
+    // Zero, like a duration that means never, turns a bound off.
+    let body_timeout =
+        crate::forever::finite(state.inner.config.body_read_timeout).unwrap_or_default();
+    let body_deadline =
+        crate::forever::finite(state.inner.config.net.body_deadline).unwrap_or_default();
     let close = drop_now.clone();
     let service = hyper::service::service_fn(move |mut req: http::Request<Incoming>| {
         req.extensions_mut().insert(signal.clone());
         let req = req.map(|body| {
-            if body_timeout.is_zero() || crate::forever::finite(body_timeout).is_none() {
+            if body_timeout.is_zero() && body_deadline.is_zero() {
                 Body::new(body)
             } else {
-                Body::new(IdleTimeoutBody::new(body, body_timeout, close.clone()))
+                Body::new(
+                    IdleTimeoutBody::new(body, body_timeout, close.clone())
+                        .with_deadline(body_deadline),
+                )
             }
         });
+        let passed = crate::gate::check(&req, &state.inner.config.net);
         // The `/people…` routes skip the router's matching (see `app::serve_api`).
         let api = crate::app::is_api_request(&req).then(|| state.clone());
         let mut router = router.clone();
+        let state = state.clone();
         async move {
-            match api {
-                Some(state) => Ok(crate::app::serve_api(state, req).await),
-                None => router.call(req).await,
-            }
+            let passed = match passed {
+                Ok(passed) => passed,
+                Err(refusal) => return Ok::<_, std::convert::Infallible>(*refusal),
+            };
+            let response = match api {
+                Some(state) => crate::app::serve_api(state, req).await,
+                None => router.call(req).await?,
+            };
+            Ok(passed.finish(response, &state.inner.config.net))
         }
     });
     let mut builder = http1::Builder::new();
@@ -266,6 +290,7 @@ async fn serve_connection(
     builder.header_read_timeout(
         crate::forever::finite(header_timeout).filter(|timeout| !timeout.is_zero()),
     );
+    crate::request_limits::configure(&mut builder);
     let connection = builder.serve_connection(TokioIo::new(stream), service);
     tokio::pin!(connection);
     tokio::select! {

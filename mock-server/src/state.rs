@@ -209,6 +209,7 @@ impl MockState {
             "max_tokens_per_client": c.max_tokens_per_client,
             "header_read_timeout_secs": c.header_read_timeout.as_secs_f64(),
             "body_read_timeout_secs": c.body_read_timeout.as_secs_f64(),
+            "network": c.net.to_json(),
         })
     }
 }

@@ -87,6 +87,9 @@ impl Asset {
         headers.insert(ETAG, self.etag.clone());
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        if self.content_type == HTML {
+            crate::security_headers::page(headers);
+        }
         response
     }
 }

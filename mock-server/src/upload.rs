@@ -9,13 +9,12 @@
 use axum::body::Body;
 use bytes::{Bytes, BytesMut};
 use http::HeaderMap;
-use http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use http::header::CONTENT_DISPOSITION;
 use multer::{Constraints, Multipart, SizeLimit};
 use sha2::{Digest, Sha256};
 
 use crate::body::content_length;
 use crate::errors::{ApiError, Detail};
-use crate::negotiation::content_type_essence;
 use crate::store::Blob;
 
 /// Room for multipart framing and small text parts beyond the file limit.
@@ -247,19 +246,12 @@ pub(crate) async fn read_upload(
     body: Body,
     rules: &Rules,
 ) -> Result<Upload, ApiError> {
-    match content_type_essence(headers) {
-        Some(essence) if essence == "multipart/form-data" => {}
-        _ => {
-            return Err(ApiError::unsupported_media_type(
-                "A Content-Type of multipart/form-data is required",
-            ));
-        }
-    }
-    let content_type = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let boundary = multer::parse_boundary(content_type).map_err(|_| {
+    let mime = crate::media_type::content_type(headers)
+        .filter(|m| m.essence_str().eq_ignore_ascii_case("multipart/form-data"))
+        .ok_or_else(|| {
+            ApiError::unsupported_media_type("A Content-Type of multipart/form-data is required")
+        })?;
+    let boundary = multer::parse_boundary(mime.as_ref()).map_err(|_| {
         ApiError::invalid_multipart("The multipart/form-data Content-Type has no boundary")
     })?;
     let max_body = rules.files_total.saturating_add(OVERHEAD);

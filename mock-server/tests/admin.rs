@@ -93,7 +93,9 @@ async fn reset_restores_seed_data_and_forgets_tokens() {
     assert_eq!(resp.status(), 204);
     assert_eq!(mock.people().len(), 2);
     let admin = Admin::new(&mock);
-    let (status, body) = admin.call(reqwest::Method::POST, "/reset", None).await;
+    let (status, body) = admin
+        .call(reqwest::Method::POST, "/reset", Some(json!({})))
+        .await;
     assert_eq!((status, body), (200, json!({"reset": true})));
     assert_eq!(mock.people().len(), 3);
     assert_eq!(list_status(&mock, &token).await, 401);
@@ -106,7 +108,7 @@ async fn expire_tokens_and_revoke() {
     let token = socket_token(&mock).await;
     assert_eq!(list_status(&mock, &token).await, 200);
     let (status, body) = admin
-        .call(reqwest::Method::POST, "/expire-tokens", None)
+        .call(reqwest::Method::POST, "/expire-tokens", Some(json!({})))
         .await;
     assert_eq!(status, 200);
     assert_eq!(body["expired"], 2, "one access and one refresh token");
@@ -203,6 +205,7 @@ async fn faults_add_list_get_delete_clear() {
     );
     let resp = reqwest::Client::new()
         .post(format!("{}/__mock/faults", mock.uri()))
+        .header("content-type", "application/json")
         .body("{oops")
         .send()
         .await

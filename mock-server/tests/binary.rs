@@ -85,6 +85,12 @@ fn rejects_bad_flags() {
         "--people",
         "--client",
         "--journal",
+        "--body-deadline",
+        "--max-connections",
+        "--allowed-host",
+        "--cors",
+        "--admin-token",
+        "--allow-demo-clients",
     ] {
         assert!(help.contains(flag), "{flag} missing from --help");
     }

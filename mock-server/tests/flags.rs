@@ -453,7 +453,7 @@ async fn header_and_body_read_timeouts() {
     let before = Instant::now();
     let mut stream = TcpStream::connect(&addr).unwrap();
     stream
-        .write_all(b"GET /api/v1/people HTTP/1.1\r\nHost: x\r\n")
+        .write_all(b"GET /api/v1/people HTTP/1.1\r\nHost: localhost\r\n")
         .unwrap();
     let received = tokio::task::spawn_blocking(move || until_closed(stream))
         .await
@@ -469,7 +469,7 @@ async fn header_and_body_read_timeouts() {
     let before = Instant::now();
     let mut stream = TcpStream::connect(&addr).unwrap();
     let head = format!(
-        "POST /api/v1/people HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"fname\""
+        "POST /api/v1/people HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"fname\""
     );
     stream.write_all(head.as_bytes()).unwrap();
     let received = tokio::task::spawn_blocking(move || until_closed(stream))

@@ -53,8 +53,8 @@ async fn a_client_slow_to_send_its_head_is_cut_off() {
     let mut slow = Vec::new();
     for partial in [
         &b"GET /api/v1/peo"[..],
-        &b"GET /api/v1/people HTTP/1.1\r\nHost: x\r\nAccept: appl"[..],
-        &b"GET /api/v1/people HTTP/1.1\r\nHost: x\r\n"[..],
+        &b"GET /api/v1/people HTTP/1.1\r\nHost: localhost\r\nAccept: appl"[..],
+        &b"GET /api/v1/people HTTP/1.1\r\nHost: localhost\r\n"[..],
         &b""[..],
     ] {
         let mut stream = TcpStream::connect(&program.addr)
@@ -72,7 +72,7 @@ async fn a_client_slow_to_send_its_head_is_cut_off() {
     }
     let answer = send_at_once(
         &program.addr,
-        "GET /api/v1/openapi.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "GET /api/v1/openapi.json HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
     )
     .await;
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
@@ -100,7 +100,7 @@ async fn a_client_slow_to_send_its_body_is_cut_off() {
     let post = |lname: &str| {
         let body = format!(r#"{{"fname":"Slow","lname":"{lname}"}}"#);
         let head = format!(
-            "POST /api/v1/people HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\
+            "POST /api/v1/people HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {token}\r\n\
              Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
             body.len()
         );

@@ -2573,9 +2573,11 @@ OAuth 2.0 shape (`OAuthError`). No error body ever holds a stack trace, an inter
 | 400 | `invalid_query` | 400002 | a malformed or out-of-range query value, or a paging parameter given twice |
 | 400 | `invalid_multipart` | 400003 | the body is not valid `multipart/form-data` |
 | 400 | `invalid_header` | 400004 | a malformed `If-Match` |
+| 400 | `invalid_host` | 400005 | an HTTP/1.1 request without `Host`, or with more than one |
 | 401 | `missing_token` | 401001 | no bearer token |
 | 401 | `invalid_token` | 401002 | an unknown, expired or revoked token |
 | 403 | `insufficient_scope` | 403001 | the token lacks the scope |
+| 403 | `origin_refused` | 403002 | a CORS preflight from an origin that may not call the API |
 | 404 | `person_not_found` | 404001 | no person was ever created with that key |
 | 404 | `photo_not_found` | 404002 | the person has no photo |
 | 404 | `attachment_not_found` | 404003 | no such attachment |
@@ -2586,13 +2588,24 @@ OAuth 2.0 shape (`OAuthError`). No error body ever holds a stack trace, an inter
 | 410 | `person_gone` | 410001 | the person was deleted (until created again) |
 | 412 | `precondition_failed` | 412001 | `If-Match` does not match the current `ETag` |
 | 413 | `payload_too_large` | 413001 | a body or file over its limit; nothing is stored |
-| 415 | `unsupported_media_type` | 415001 | request `Content-Type` not accepted on that route |
+| 414 | `uri_too_long` | 414001 | a request target over 8 KiB |
+| 415 | `unsupported_media_type` | 415001 | request `Content-Type` not accepted on that route, or a JSON body with a `charset` other than UTF-8 |
 | 415 | `unsupported_image` | 415002 | a photo that is not PNG, JPEG, GIF or WebP, or whose bytes lack that format's signature |
+| 421 | `host_not_allowed` | 421001 | a `Host` that is not a loopback name, an IP literal or a name the server was told to answer to |
 | 422 | `validation_failed` | 422001 | a missing, empty, too long or invalid field, or `lname` in the body ≠ the path |
 | 422 | `missing_file` | 422002 | an upload without its `file` / `files` part |
 | 429 | `rate_limited` | 429001 | over the rate limit (`Retry-After`) |
+| 431 | `headers_too_large` | 431001 | more than 100 header fields, or more than 64 KiB of them |
 | 500 | `internal_error` | 500001 | never on purpose; only an injected fault |
 | 503 | `service_unavailable` | 503001 | maintenance or an injected outage (`Retry-After`) |
+| 503 | `too_many_connections` | 503002 | the server is serving as many connections as it may (`Retry-After`); the connection is closed |
+
+## Browsers
+Pages on other origins may call the API under `/api/v1` through CORS when their origin is
+allowed (the mock allows loopback origins, and others it is told to): responses then expose
+`Location`, `ETag`, `Link`, `X-RateLimit-Limit`, `X-RateLimit-Remaining`, `X-RateLimit-Reset`
+and `Retry-After`. Downloads of photos and attachments carry `X-Content-Type-Options: nosniff`
+and `Content-Security-Policy: sandbox; default-src 'none'`.
 
 ## Rate limits
 Every `/people…` response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and

@@ -10,6 +10,7 @@
 
 import { createRequire } from "node:module";
 import { mkdirSync } from "node:fs";
+import { createServer } from "node:http";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -299,7 +300,7 @@ async function demoChecks(page) {
   });
 
   await check("an expired token is renewed without the user noticing", async () => {
-    const res = await page.request.post(`${base}/__mock/expire-tokens`);
+    const res = await page.request.post(`${base}/__mock/expire-tokens`, { data: {} });
     assert(res.ok(), `expiring tokens answered ${res.status()}`);
     await page.getByLabel("First name").fill("Ada");
     await page.getByRole("button", { name: "Update", exact: true }).click();
@@ -457,6 +458,83 @@ async function docsChecks(page) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Pages on other origins: a single-page app on a local dev server (a real one, on a free loopback
+// port), and a site of an attacker (made up by the browser's request routing). Their requests to
+// the mock are real.
+
+/** A page on `origin` with an empty document. */
+async function pageOn(context, origin) {
+  const page = await context.newPage();
+  await page.route(`${origin}/**`, (route) =>
+    route.fulfill({ contentType: "text/html", body: "<!doctype html><title>elsewhere</title>" }),
+  );
+  await page.goto(`${origin}/`);
+  return page;
+}
+
+/** A local dev server on a free loopback port serving an empty page; resolves to its origin. */
+function devServer() {
+  const server = createServer((_, res) => {
+    res.writeHead(200, { "Content-Type": "text/html" });
+    res.end("<!doctype html><title>dev server</title>");
+  });
+  return new Promise((done) => server.listen(0, "127.0.0.1", () => done(server)));
+}
+
+async function crossOriginChecks(context) {
+  await check("a page on a local dev server calls the API through CORS", async () => {
+    const server = await devServer();
+    const app = await context.newPage();
+    await app.goto(`http://localhost:${server.address().port}/`);
+    const seen = await app.evaluate(async (base) => {
+      const form = new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: "demo-client",
+        client_secret: "demo-secret",
+      });
+      const token = await (await fetch(`${base}/api/v1/oauth/token`, { method: "POST", body: form })).json();
+      const res = await fetch(`${base}/api/v1/people?per_page=1`, {
+        headers: { Authorization: `Bearer ${token.access_token}`, Accept: "application/json" },
+      });
+      return {
+        status: res.status,
+        link: res.headers.get("Link"),
+        remaining: res.headers.get("X-RateLimit-Remaining"),
+        count: (await res.json()).data.length,
+      };
+    }, base);
+    assertEqual([seen.status, seen.count], [200, 1], "status and rows");
+    assert(seen.link?.includes('rel="next"'), `the page cannot read Link: ${seen.link}`);
+    assert(seen.remaining !== null, "the page cannot read X-RateLimit-Remaining");
+    await app.close();
+    server.close();
+  });
+
+  await check("a page on another site can neither inject faults nor read the journal", async () => {
+    const evil = await pageOn(context, "http://evil.example");
+    const outcome = await evil.evaluate(async (base) => {
+      const fault = JSON.stringify({ kind: "status", status: 503 });
+      await fetch(`${base}/__mock/faults`, {
+        method: "POST",
+        mode: "no-cors",
+        headers: { "Content-Type": "text/plain" },
+        body: fault,
+      }).catch(() => {});
+      try {
+        await (await fetch(`${base}/__mock/journal`)).json();
+        return "read";
+      } catch {
+        return "refused";
+      }
+    }, base);
+    assertEqual(outcome, "refused", "reading the journal");
+    const faults = await (await evil.request.get(`${base}/__mock/faults`)).json();
+    assertEqual(faults.data, [], "faults injected by the page");
+    await evil.close();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 
 mkdirSync(out, { recursive: true });
 let browser;
@@ -476,12 +554,13 @@ try {
   });
 
   await check("the server starts from its seed data", async () => {
-    const res = await page.request.post(`${base}/__mock/reset`);
+    const res = await page.request.post(`${base}/__mock/reset`, { data: {} });
     assert(res.ok(), `POST /__mock/reset answered ${res.status()}`);
   });
   await demoChecks(page);
   await uploadChecks(page);
   await docsChecks(page);
+  await crossOriginChecks(context);
   await check("no script errors in the pages", async () => {
     assertEqual(pageErrors, [], "uncaught errors");
   });

@@ -1,0 +1,140 @@
+//! The `Host` of a request: exactly one (RFC 9112 section 3.2), and a name this server answers
+//! to.
+//!
+//! A page on another site can make a browser send requests here through DNS rebinding: its own
+//! name, resolved to this machine, with its own name as `Host`. Accepting only loopback names,
+//! IP literals (which no DNS answer can rebind) and names configured with
+//! [`allowed_host`](crate::PeopleMockBuilder::allowed_host) keeps such a page from reading the
+//! people, the journal or anything else.
+
+use std::net::IpAddr;
+
+use http::header::HOST;
+use http::uri::Authority;
+use http::{Request, StatusCode, Version};
+
+use crate::errors::ApiError;
+
+fn invalid_host(message: &str) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "invalid_host", 400_005, message)
+}
+
+fn host_not_allowed(host: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::MISDIRECTED_REQUEST,
+        "host_not_allowed",
+        421_001,
+        format!(
+            "This server does not answer to the name '{}'; start it with --allowed-host NAME",
+            crate::errors::printable(host)
+        ),
+    )
+}
+
+/// The authority a request is addressed to: the request target's in absolute form, else the
+/// single `Host` header's. An HTTP/1.1 request without `Host`, or with more than one, is a 400.
+fn authority<B>(req: &Request<B>) -> Result<Option<Authority>, ApiError> {
+    let mut hosts = req.headers().get_all(HOST).iter();
+    let first = hosts.next();
+    if hosts.next().is_some() {
+        return Err(invalid_host(
+            "A request must not carry more than one Host header",
+        ));
+    }
+    if let Some(authority) = req.uri().authority() {
+        return Ok(Some(authority.clone()));
+    }
+    match first {
+        Some(value) => Authority::try_from(value.as_bytes())
+            .map(Some)
+            .map_err(|_| invalid_host("The Host header is not a valid host[:port]")),
+        None if req.version() >= Version::HTTP_11 => {
+            Err(invalid_host("An HTTP/1.1 request must carry a Host header"))
+        }
+        None => Ok(None),
+    }
+}
+
+/// Whether `host` (without its port; IPv6 in brackets) is one this server answers to.
+fn is_allowed(host: &str, allowed: &[String]) -> bool {
+    let host = host.to_ascii_lowercase();
+    let literal = host.trim_start_matches('[').trim_end_matches(']');
+    host == "localhost" || literal.parse::<IpAddr>().is_ok() || allowed.contains(&host)
+}
+
+/// The request's authority (see [`authority`]); 400 for a missing or repeated `Host`, 421 for
+/// a name this server does not answer to.
+pub(crate) fn check<B>(
+    req: &Request<B>,
+    allowed: &[String],
+) -> Result<Option<Authority>, ApiError> {
+    let authority = authority(req)?;
+    // With an absolute-form target the Host header is not the authority, but the absolute links
+    // of a page of people are built from it: it must be a name this server answers to as well.
+    let named = req
+        .headers()
+        .get(HOST)
+        .and_then(|value| Authority::try_from(value.as_bytes()).ok());
+    match authority
+        .iter()
+        .chain(named.iter())
+        .find(|a| !is_allowed(a.host(), allowed))
+    {
+        Some(foreign) => Err(host_not_allowed(foreign.host())),
+        None => Ok(authority),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(hosts: &[&str], version: Version) -> Request<()> {
+        let mut builder = Request::get("/api/v1/people").version(version);
+        for host in hosts {
+            builder = builder.header(HOST, *host);
+        }
+        builder.body(()).unwrap()
+    }
+
+    fn code(hosts: &[&str], version: Version) -> Option<u32> {
+        check(&request(hosts, version), &["mock.internal".to_string()])
+            .err()
+            .map(|e| e.code)
+    }
+
+    #[test]
+    fn host_rules() {
+        let v11 = Version::HTTP_11;
+        for ok in [
+            "127.0.0.1:8080",
+            "localhost",
+            "LOCALHOST:1",
+            "[::1]:9",
+            "10.1.2.3",
+            "mock.internal:80",
+        ] {
+            assert_eq!(code(&[ok], v11), None, "{ok}");
+        }
+        assert_eq!(code(&["evil.example"], v11), Some(421_001));
+        assert_eq!(code(&["localhost.evil.example:80"], v11), Some(421_001));
+        assert_eq!(code(&[], v11), Some(400_005));
+        assert_eq!(code(&[], Version::HTTP_10), None);
+        assert_eq!(code(&["localhost", "localhost"], v11), Some(400_005));
+        assert_eq!(code(&["a b"], v11), Some(400_005));
+    }
+
+    #[test]
+    fn absolute_form_names_the_host() {
+        let req = Request::get("http://evil.example/api/v1/people")
+            .header(HOST, "localhost")
+            .body(())
+            .unwrap();
+        assert_eq!(check(&req, &[]).unwrap_err().code, 421_001);
+        let req = Request::get("http://localhost/api/v1/people")
+            .header(HOST, "evil.example")
+            .body(())
+            .unwrap();
+        assert_eq!(check(&req, &[]).unwrap_err().code, 421_001);
+    }
+}

@@ -1,0 +1,80 @@
+//! Limits on the request head that the server answers with the API's JSON error.
+//!
+//! hyper answers a head it cannot parse or hold with a bare status and no body. Its own limits
+//! are set above these (see [`configure`]), so that a long request target is a JSON 414 and too
+//! many or too large headers a JSON 431; only heads past hyper's limits still get its bare
+//! answer.
+
+use http::{Request, StatusCode};
+use hyper::server::conn::http1;
+
+use crate::errors::ApiError;
+
+/// Longest request target (path and query), in bytes.
+pub(crate) const MAX_URI: usize = 8 * 1024;
+/// Most header fields in a request.
+pub(crate) const MAX_HEADERS: usize = 100;
+/// Largest sum of header names and values, in bytes.
+pub(crate) const MAX_HEADER_BYTES: usize = 64 * 1024;
+
+/// hyper's limit on header fields: beyond it hyper answers a bare 431.
+const HYPER_MAX_HEADERS: usize = 1000;
+
+/// Raises hyper's own header-count limit above [`MAX_HEADERS`].
+pub(crate) fn configure(builder: &mut http1::Builder) {
+    builder.max_headers(HYPER_MAX_HEADERS);
+}
+
+/// 414 for a request target over [`MAX_URI`], 431 for headers over [`MAX_HEADERS`] or
+/// [`MAX_HEADER_BYTES`].
+pub(crate) fn check<B>(req: &Request<B>) -> Result<(), ApiError> {
+    let target = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
+    if target > MAX_URI {
+        return Err(ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            "uri_too_long",
+            414_001,
+            format!("The request target is longer than {MAX_URI} bytes"),
+        ));
+    }
+    let headers = req.headers();
+    let bytes: usize = headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    if headers.len() > MAX_HEADERS || bytes > MAX_HEADER_BYTES {
+        return Err(ApiError::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "headers_too_large",
+            431_001,
+            format!(
+                "The request has more than {MAX_HEADERS} header fields or more than \
+                 {MAX_HEADER_BYTES} bytes of them"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits() {
+        let long = format!("/api/v1/people?x={}", "a".repeat(MAX_URI));
+        let req = Request::get(long).body(()).unwrap();
+        assert_eq!(check(&req).unwrap_err().code, 414_001);
+        let mut builder = Request::get("/");
+        for i in 0..=MAX_HEADERS {
+            builder = builder.header(format!("x-h{i}"), "v");
+        }
+        assert_eq!(check(&builder.body(()).unwrap()).unwrap_err().code, 431_001);
+        let big = Request::get("/")
+            .header("x-big", "v".repeat(MAX_HEADER_BYTES))
+            .body(())
+            .unwrap();
+        assert_eq!(check(&big).unwrap_err().code, 431_001);
+        assert!(check(&Request::get("/").body(()).unwrap()).is_ok());
+    }
+}
