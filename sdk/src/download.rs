@@ -14,7 +14,7 @@
 //! let photo = client.person("Farrell").photo().download().await?;
 //! println!("{:?}, {:?} bytes, ETag {:?}", photo.content_type(), photo.content_length(), photo.etag());
 //! let written = photo
-//!     .on_progress(|p| eprintln!("{} of {:?}", p.sent, p.total))
+//!     .on_progress(|p| eprintln!("{} of {:?}", p.transferred, p.total))
 //!     .save("farrell.png")
 //!     .await?;
 //! # let _ = written;
@@ -133,7 +133,7 @@ impl Download {
                 received += chunk.len() as u64;
                 if let Some(cb) = &progress {
                     cb(Progress {
-                        sent: received,
+                        transferred: received,
                         total,
                     });
                 }
