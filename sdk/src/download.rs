@@ -115,6 +115,7 @@ impl Download {
 
     /// Calls `callback` with the bytes received so far (and the total, if known) as chunks
     /// arrive.
+    #[must_use = "it returns the download with the callback set"]
     pub fn on_progress(mut self, callback: impl Fn(Progress) + Send + Sync + 'static) -> Self {
         self.progress = Some(Arc::new(callback));
         self
