@@ -581,7 +581,7 @@ MEM=$(free -h | awk '/^Mem:/ {print $2}')
     echo "people-bench sdk-get --calls 10000 --rounds 5"
     echo '```'
     echo
-    echo "One in-process mock (rate limit raised), one process: \`client.people().get(\"Farrell\")\`"
+    echo "One in-process mock (rate limit raised), one process: \`client.person(\"Farrell\").get()\`"
     echo "against \`reqwest\` GET with the bearer token, a status check, the \`ETag\` and"
     echo "\`serde_json::from_slice\` into a struct; 10,000 sequential calls per side and round, rounds"
     echo "alternating SDK, raw."

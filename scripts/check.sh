@@ -53,6 +53,12 @@ step "licences and duplicate crates: cargo deny check licenses bans (advisories 
 step "cargo doc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 
+# rustdoc's JSON output of the SDK (unstable, so under RUSTC_BOOTSTRAP=1, which cargo fingerprints:
+# about 25 of the SDK's dependencies are checked again for it, a minute on 2 cores; rustdoc itself
+# takes seconds), read by xtask built without its code generation (serde_json is all it needs).
+step "public API listing: cargo xtask public-api --check"
+cargo run --quiet --locked -p xtask --no-default-features -- public-api --check
+
 # The generated client's freshness is a test of xtask (xtask/tests/codegen_fresh.rs, the same
 # comparison as `cargo xtask codegen --check`): running the command too would build xtask and
 # its dependencies a second time, with the feature set of xtask alone.

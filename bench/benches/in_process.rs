@@ -58,7 +58,7 @@ fn get(c: &mut Criterion) {
             async move {
                 let started = Instant::now();
                 for _ in 0..iters {
-                    sdk.people().get(LNAME).await.expect("a person");
+                    sdk.person(LNAME).get().await.expect("a person");
                 }
                 started.elapsed()
             }

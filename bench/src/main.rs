@@ -251,20 +251,20 @@ async fn sdk_get(calls: usize, rounds: usize) -> Result<(), BoxError> {
     let token = fetch_token(&http, &mock.uri()).await?;
     let url = format!("{}people/{LNAME}", mock.base_url());
     // Both sides warm up: a token for the SDK, a pooled connection for each.
-    let fetched = sdk.people().get(LNAME).await?;
+    let fetched = sdk.person(LNAME).get().await?;
     let (raw, _) = raw_get(&http, &url, &token).await?;
     if fetched.lname.as_str() != LNAME || raw.lname != LNAME {
         return Err("the two clients read different people".into());
     }
     for _ in 0..calls.min(1000) {
-        sdk.people().get(LNAME).await?;
+        sdk.person(LNAME).get().await?;
         raw_get(&http, &url, &token).await?;
     }
     let (mut sdk_us, mut raw_us) = (Vec::new(), Vec::new());
     for round in 0..rounds {
         let started = Instant::now();
         for _ in 0..calls {
-            sdk.people().get(LNAME).await?;
+            sdk.person(LNAME).get().await?;
         }
         sdk_us.push(started.elapsed().as_secs_f64() * 1e6 / calls as f64);
         let started = Instant::now();

@@ -26,8 +26,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .on_progress(|progress| {
             // Called for every chunk; print each quarter.
             let quarter = progress.total.map(|total| total / 4).unwrap_or(u64::MAX);
-            if quarter > 0 && progress.sent % quarter < 64 * 1024 {
-                println!("sent {} of {:?} bytes", progress.sent, progress.total);
+            if quarter > 0 && progress.transferred % quarter < 64 * 1024 {
+                println!(
+                    "sent {} of {:?} bytes",
+                    progress.transferred, progress.total
+                );
             }
         });
     let written = client.person("Farrell").photo().upload(upload).await?;

@@ -30,7 +30,7 @@ pub fn callback(bar: &Option<ProgressBar>) -> impl Fn(Progress) + Send + Sync + 
     let bar = bar.clone();
     move |progress: Progress| {
         if let Some(bar) = &bar {
-            bar.set_position(progress.sent);
+            bar.set_position(progress.transferred);
         }
     }
 }

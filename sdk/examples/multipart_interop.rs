@@ -70,7 +70,7 @@ async fn run(base_url: &str) -> Result<Vec<String>, people_sdk::Error> {
             NAMES
                 .iter()
                 .zip(&contents)
-                .map(|(name, body)| FilePart::from_bytes(body.clone()).file_name(*name)),
+                .map(|(name, body)| FilePart::from_bytes(body.clone()).with_file_name(*name)),
         )
         .note("a note");
     let stored = client

@@ -39,7 +39,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Warm up both paths (connections, token).
     for _ in 0..200 {
-        client.people().get("Farrell").await?;
+        client.person("Farrell").get().await?;
         raw_get(&raw, &url, &bearer).await?;
     }
 
@@ -47,7 +47,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for _ in 0..ROUNDS {
         let started = Instant::now();
         for _ in 0..CALLS {
-            client.people().get("Farrell").await?;
+            client.person("Farrell").get().await?;
         }
         sdk_total += started.elapsed();
         let started = Instant::now();

@@ -27,7 +27,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .base_url(mock.base_url())
         .client_credentials(mock.client_id(), mock.client_secret())
         .timeout(Duration::from_secs(5))
-        .retry(RetryPolicy::default().max_attempts(4))
+        .retry(RetryPolicy::default().with_max_attempts(4))
         .build()?;
     println!("client: {client:?}");
 
@@ -98,8 +98,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             PhotoUpload::from_path(&src)
                 .caption("Claude in 1955")
                 .on_progress(|p| {
-                    if p.sent == p.total.unwrap_or(0) {
-                        println!("photo sent: {} bytes", p.sent);
+                    if p.transferred == p.total.unwrap_or(0) {
+                        println!("photo sent: {} bytes", p.transferred);
                     }
                 }),
         )
@@ -115,7 +115,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .attachments()
         .upload(
             AttachmentUpload::new()
-                .file(FilePart::from_bytes("Tristes Tropiques").file_name("livre « 1955 ».txt"))
+                .file(
+                    FilePart::from_bytes("Tristes Tropiques").with_file_name("livre « 1955 ».txt"),
+                )
                 .file(FilePart::from_path(&src))
                 .note("archives"),
         )
@@ -139,7 +141,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .method("GET")
             .times(2),
     );
-    let farrell = client.people().get("Farrell").await?;
+    let farrell = client.person("Farrell").get().await?;
     println!("after two 503s: {}", farrell.fname.as_str());
     levi.delete().await?;
     match levi.get().await {

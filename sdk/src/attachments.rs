@@ -14,7 +14,7 @@
 //!     .upload(
 //!         AttachmentUpload::new()
 //!             .file(FilePart::from_path("rapport.pdf"))
-//!             .file(FilePart::from_bytes("tel: 555-0100").file_name("téléphone.txt"))
+//!             .file(FilePart::from_bytes("tel: 555-0100").with_file_name("téléphone.txt"))
 //!             .note("from the 2024 audit"),
 //!     )
 //!     .await?;
@@ -46,6 +46,7 @@ use crate::types::{self, Attachment, AttachmentList};
 
 /// Files to upload as attachments, with an optional note.
 #[derive(Clone, Default)]
+#[must_use = "nothing is sent until it is given to `Attachments::upload`"]
 pub struct AttachmentUpload {
     files: Vec<FilePart>,
     note: Option<String>,
@@ -135,6 +136,7 @@ fn validate_id(id: &str) -> Result<(), Error> {
 
 /// A person's attachments; from [`PersonRef::attachments`].
 #[derive(Clone, Debug)]
+#[must_use = "nothing is sent until one of its methods is called"]
 pub struct Attachments {
     person: PersonRef,
 }
@@ -231,10 +233,10 @@ mod tests {
     #[tokio::test]
     async fn files_adds_every_file_in_order() {
         let form = AttachmentUpload::new()
-            .file(FilePart::from_bytes("body one").file_name("one.txt"))
+            .file(FilePart::from_bytes("body one").with_file_name("one.txt"))
             .files([
-                FilePart::from_bytes("body two").file_name("two.txt"),
-                FilePart::from_bytes("body three").file_name("three.txt"),
+                FilePart::from_bytes("body two").with_file_name("two.txt"),
+                FilePart::from_bytes("body three").with_file_name("three.txt"),
             ])
             .files(Vec::new())
             .into_form()
@@ -250,7 +252,7 @@ mod tests {
         assert!(at("three.txt") < at("body three"));
 
         let only_files = AttachmentUpload::new()
-            .files([FilePart::from_bytes("x").file_name("x.txt")])
+            .files([FilePart::from_bytes("x").with_file_name("x.txt")])
             .into_form()
             .unwrap();
         let (body, _) = only_files.to_bytes().await.unwrap();

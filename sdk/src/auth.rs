@@ -27,7 +27,7 @@
 //!   [`ErrorKind::BodyNotReplayable`](crate::ErrorKind::BodyNotReplayable).
 //! * Token requests are retried like any `POST` by the [`RetryPolicy`]: on `429` and `503`.
 //! * Token endpoint refusals are errors of kind [`ErrorKind::Auth`](crate::ErrorKind::Auth)
-//!   carrying the OAuth `error` code ([`Error::oauth_error`](crate::Error::oauth_error)).
+//!   carrying the OAuth `error` code ([`Error::token_endpoint_error`](crate::Error::token_endpoint_error)).
 //!
 //! The client authenticates to the token endpoint with HTTP Basic by default
 //! ([`ClientAuth::Basic`]), or with form fields ([`ClientAuth::Form`]).
@@ -131,17 +131,20 @@ impl AccessToken {
     }
 
     /// The same token, expiring `lifetime` from now.
+    #[must_use = "it returns the changed token"]
     pub fn with_expires_in(self, lifetime: Duration) -> Self {
         self.with_expires_at(Instant::now() + lifetime)
     }
 
     /// The same token, expiring at `at`.
+    #[must_use = "it returns the changed token"]
     pub fn with_expires_at(mut self, at: Instant) -> Self {
         self.expires_at = Some(at);
         self
     }
 
     /// The same token, with these scopes.
+    #[must_use = "it returns the changed token"]
     pub fn with_scopes<I, S>(mut self, scopes: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -242,6 +245,7 @@ impl<T: TokenSource + ?Sized> TokenSource for Box<T> {
 /// # Ok::<(), people_sdk::Error>(())
 /// ```
 #[derive(Clone)]
+#[must_use = "a token does nothing until it is given to a client builder"]
 pub struct StaticToken(AccessToken);
 
 impl StaticToken {
@@ -393,6 +397,7 @@ struct Cached {
 }
 
 /// Builds a [`ClientCredentials`]; see [`ClientCredentials::builder`].
+#[must_use = "a builder does nothing until `build` is called"]
 pub struct ClientCredentialsBuilder {
     token_url: String,
     client_id: String,
@@ -650,7 +655,7 @@ impl ClientCredentials {
                 Ok(out) => return Ok(out),
                 Err(err)
                     if err
-                        .oauth_error()
+                        .token_endpoint_error()
                         .is_some_and(|o| o.code() == "invalid_grant") =>
                 {
                     tracing::debug!(

@@ -9,7 +9,7 @@
 //!     .client_credentials("demo-client", "demo-secret")
 //!     .scopes(["people:read", "people:write"])
 //!     .timeout(Duration::from_secs(10))
-//!     .retry(RetryPolicy::default().max_attempts(5))
+//!     .retry(RetryPolicy::default().with_max_attempts(5))
 //!     .user_agent("my-app/1.2")
 //!     .build()?;
 //! assert_eq!(client.base_url().as_str(), "https://people.example.com/api/v1/");
@@ -109,6 +109,7 @@ enum AuthConfig {
 
 /// Builds a [`Client`]; made by [`Client::builder`]. See the [module documentation](self) for
 /// every default.
+#[must_use = "a builder does nothing until `build` is called"]
 pub struct ClientBuilder {
     base_url: Option<String>,
     auth: AuthConfig,
@@ -342,10 +343,9 @@ impl fmt::Debug for ClientBuilder {
 ///
 /// Made by [`Client::builder`]. Reach the resources from it:
 ///
-/// * [`Client::people`]: list ([`People::list`]), read ([`People::get`]) and create
-///   ([`People::create`]) people;
-/// * [`Client::person`]: one person by last name, to read, update, patch or delete it, and its
-///   [photo](PersonRef::photo) and [attachments](PersonRef::attachments).
+/// * [`Client::people`]: list ([`People::list`]) and create ([`People::create`]) people;
+/// * [`Client::person`]: one person by last name, to read ([`PersonRef::get`]), update, patch or
+///   delete it, and its [photo](PersonRef::photo) and [attachments](PersonRef::attachments).
 ///
 /// See the [crate documentation](crate) for an example.
 #[derive(Clone)]
@@ -483,7 +483,7 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// The people collection: list, read and create people.
+    /// The people collection: list and create people; read one with [`Client::person`].
     pub fn people(&self) -> People {
         People::new(self.clone())
     }

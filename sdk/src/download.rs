@@ -14,7 +14,7 @@
 //! let photo = client.person("Farrell").photo().download().await?;
 //! println!("{:?}, {:?} bytes, ETag {:?}", photo.content_type(), photo.content_length(), photo.etag());
 //! let written = photo
-//!     .on_progress(|p| eprintln!("{} of {:?}", p.sent, p.total))
+//!     .on_progress(|p| eprintln!("{} of {:?}", p.transferred, p.total))
 //!     .save("farrell.png")
 //!     .await?;
 //! # let _ = written;
@@ -115,6 +115,7 @@ impl Download {
 
     /// Calls `callback` with the bytes received so far (and the total, if known) as chunks
     /// arrive.
+    #[must_use = "it returns the download with the callback set"]
     pub fn on_progress(mut self, callback: impl Fn(Progress) + Send + Sync + 'static) -> Self {
         self.progress = Some(Arc::new(callback));
         self
@@ -133,7 +134,7 @@ impl Download {
                 received += chunk.len() as u64;
                 if let Some(cb) = &progress {
                     cb(Progress {
-                        sent: received,
+                        transferred: received,
                         total,
                     });
                 }

@@ -88,7 +88,7 @@ pub enum ErrorKind {
     Server,
     /// A status the API does not use here (another `4xx`, a redirect, ...).
     UnexpectedStatus,
-    /// The token endpoint refused to issue a token; [`Error::oauth_error`] has its OAuth `error`
+    /// The token endpoint refused to issue a token; [`Error::token_endpoint_error`] has its OAuth `error`
     /// code (`invalid_client`, `invalid_grant`, `invalid_scope`, ...).
     Auth,
     /// No connection could be made to the server.
@@ -171,16 +171,21 @@ impl fmt::Display for ErrorKind {
     }
 }
 
-/// An error of the OAuth 2.0 token endpoint (RFC 6749 section 5.2), as carried by an [`Error`].
+/// An error of the OAuth 2.0 token endpoint (RFC 6749 section 5.2), as carried by an [`Error`]
+/// ([`Error::token_endpoint_error`]).
+///
+/// This is the SDK's reading of the endpoint's answer: its `code` is any string the server sent.
+/// The spec's schema of the same body is the generated [`types::OAuthError`], whose `error` is
+/// limited to the codes the spec lists.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OAuthError {
+pub struct TokenEndpointError {
     code: String,
     description: Option<String>,
 }
 
-impl OAuthError {
+impl TokenEndpointError {
     pub(crate) fn new(code: impl Into<String>, description: Option<String>) -> Self {
-        OAuthError {
+        TokenEndpointError {
             code: code.into(),
             description,
         }
@@ -231,7 +236,7 @@ struct Inner {
     status: Option<StatusCode>,
     headers: Option<HeaderMap>,
     api: Option<types::Error>,
-    oauth: Option<OAuthError>,
+    oauth: Option<TokenEndpointError>,
     snippet: Option<String>,
     message: Option<String>,
     retry_after: Option<Duration>,
@@ -359,7 +364,7 @@ impl Error {
         let mut err = Error::new(kind).with_status(status);
         err.0.retry_after = crate::retry::parse_retry_after(&headers);
         match serde_json::from_slice::<Body>(body) {
-            Ok(b) => err.0.oauth = Some(OAuthError::new(b.error, b.error_description)),
+            Ok(b) => err.0.oauth = Some(TokenEndpointError::new(b.error, b.error_description)),
             Err(_) => err.0.snippet = snippet(body),
         }
         err.0.headers = Some(headers);
@@ -430,7 +435,7 @@ impl Error {
 
     /// The token endpoint's OAuth error, for errors of kind [`ErrorKind::Auth`] (and failures
     /// of the token endpoint of other kinds whose body was in the OAuth shape).
-    pub fn oauth_error(&self) -> Option<&OAuthError> {
+    pub fn token_endpoint_error(&self) -> Option<&TokenEndpointError> {
         self.0.oauth.as_ref()
     }
 
@@ -537,7 +542,7 @@ impl Error {
         self.kind() == ErrorKind::Decode
     }
 
-    /// The token endpoint refused to issue a token (see [`Error::oauth_error`]).
+    /// The token endpoint refused to issue a token (see [`Error::token_endpoint_error`]).
     pub fn is_auth(&self) -> bool {
         self.kind() == ErrorKind::Auth
     }
@@ -694,7 +699,7 @@ impl fmt::Debug for Inner {
             d.field("api_error", api);
         }
         if let Some(oauth) = &self.oauth {
-            d.field("oauth_error", oauth);
+            d.field("token_endpoint_error", oauth);
         }
         if let Some(m) = &self.message {
             d.field("message", m);
@@ -809,7 +814,7 @@ mod tests {
         let err = Error::from_token_response(StatusCode::UNAUTHORIZED, HeaderMap::new(), body);
         assert!(err.is_auth());
         assert_eq!(
-            err.oauth_error().map(OAuthError::code),
+            err.token_endpoint_error().map(TokenEndpointError::code),
             Some("invalid_client")
         );
         assert!(err.to_string().contains("invalid_client"));

@@ -59,8 +59,8 @@
 //! | call | what |
 //! |---|---|
 //! | [`Client::builder`] | configure and build a [`Client`] ([`client`] lists every default) |
-//! | `client.people().list()` | [`ListPeople`]: `.send()`, `.pages()`, `.stream()`, `.collect_all()` |
-//! | `client.people().get(lname)` | a [`Fetched`]`<`[`Person`]`>` with its [`ETag`] |
+//! | `client.people().list()` | [`ListPeople`]: `.await` or `.send()` for a page, `.pages()`, `.stream()`, `.collect_all()` |
+//! | `client.person(lname).get()` | a [`Fetched`]`<`[`Person`]`>` with its [`ETag`] |
 //! | `client.people().create(fname, lname)` | a [`Written`] with the new `ETag` and `Location` |
 //! | `client.person(lname).update(fname)` / `.patch(patch)` / `.delete()` | writes, each with `.if_match(etag)` |
 //! | `client.person(lname).photo()` | [`Photo`]: `.upload(..)`, `.download()`, `.download_to(..)`, `.bytes()`, `.delete()` |
@@ -130,7 +130,7 @@ pub use auth::{
 };
 pub use client::{Client, ClientBuilder};
 pub use download::Download;
-pub use error::{Error, ErrorKind, OAuthError};
+pub use error::{Error, ErrorKind, TokenEndpointError};
 pub use multipart::{FilePart, Progress};
 pub use paging::{ListPeople, Page, PageLinks};
 pub use people::{CallFuture, DeletePerson, PatchPerson, People, PersonRef, UpdatePerson};
@@ -144,7 +144,7 @@ pub use retry::RetryPolicy;
 pub use types::Error as ApiError;
 pub use types::{Attachment, Person, PersonPatch, SortBy, SortOrder};
 
-/// The `mime` crate, for [`FilePart::content_type`].
+/// The `mime` crate, for [`FilePart::with_content_type`].
 pub use mime;
 
 /// The `reqwest` crate the SDK is built on, for [`ClientBuilder::http_client`] and

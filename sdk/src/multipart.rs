@@ -13,7 +13,7 @@
 //!   control character cannot be carried (the encoding has no escape for it, and parsers refuse
 //!   it in a part's header): the upload fails with [`ErrorKind::InvalidRequest`] before anything
 //!   is sent.
-//! * **Content types** are the caller's ([`FilePart::content_type`]), else guessed from the file
+//! * **Content types** are the caller's ([`FilePart::with_content_type`]), else guessed from the file
 //!   name, else (for photos held in memory) sniffed from the first bytes, else
 //!   `application/octet-stream`.
 //! * **Progress**: a callback gets a [`Progress`] as each chunk is handed to the connection.
@@ -26,9 +26,9 @@
 //! # async fn run(client: people_sdk::Client) -> Result<(), people_sdk::Error> {
 //! let upload = AttachmentUpload::new()
 //!     .file(FilePart::from_path("contract.pdf"))
-//!     .file(FilePart::from_bytes("name,age\nDoug,42\n").file_name("people.csv"))
+//!     .file(FilePart::from_bytes("name,age\nDoug,42\n").with_file_name("people.csv"))
 //!     .note("Signed copy")
-//!     .on_progress(|p| eprintln!("{} of {:?} bytes", p.sent, p.total));
+//!     .on_progress(|p| eprintln!("{} of {:?} bytes", p.transferred, p.total));
 //! let stored = client.person("Farrell").attachments().upload(upload).await?;
 //! assert_eq!(stored.len(), 2);
 //! # Ok(())
@@ -55,7 +55,7 @@ const CHUNK: usize = 64 * 1024;
 #[non_exhaustive]
 pub struct Progress {
     /// Bytes handed to the connection (uploads) or received (downloads) so far.
-    pub sent: u64,
+    pub transferred: u64,
     /// All the bytes to move, if known.
     pub total: Option<u64>,
 }
@@ -65,7 +65,7 @@ impl Progress {
     pub fn fraction(&self) -> Option<f64> {
         match self.total {
             Some(0) => Some(1.0),
-            Some(total) => Some(self.sent as f64 / total as f64),
+            Some(total) => Some(self.transferred as f64 / total as f64),
             None => None,
         }
     }
@@ -93,13 +93,14 @@ enum Source {
 /// use people_sdk::FilePart;
 ///
 /// let from_disk = FilePart::from_path("photos/doug.png"); // read when sent, not now
-/// let in_memory = FilePart::from_bytes(vec![0x89, b'P', b'N', b'G']).file_name("doug.png");
+/// let in_memory = FilePart::from_bytes(vec![0x89, b'P', b'N', b'G']).with_file_name("doug.png");
 /// let streamed = FilePart::from_reader(tokio::io::empty(), 0)
-///     .file_name("nothing.bin")
-///     .content_type(mime::APPLICATION_OCTET_STREAM);
+///     .with_file_name("nothing.bin")
+///     .with_content_type(mime::APPLICATION_OCTET_STREAM);
 /// # let _ = (from_disk, in_memory, streamed);
 /// ```
 #[derive(Clone)]
+#[must_use = "a file part is sent only as part of an upload"]
 pub struct FilePart {
     source: Source,
     file_name: Option<String>,
@@ -108,7 +109,7 @@ pub struct FilePart {
 
 impl FilePart {
     /// A file on disk, opened and streamed when the request is sent (and reopened for a retry).
-    /// Its name is the path's last component unless [`file_name`](Self::file_name) says
+    /// Its name is the path's last component unless [`with_file_name`](Self::with_file_name) says
     /// otherwise.
     pub fn from_path(path: impl AsRef<Path>) -> Self {
         let path = path.as_ref().to_path_buf();
@@ -146,19 +147,19 @@ impl FilePart {
 
     /// The file name to send: any UTF-8 without ASCII control characters other than TAB, CR and
     /// LF (see the [module documentation](self) for how it is written).
-    pub fn file_name(mut self, name: impl Into<String>) -> Self {
+    pub fn with_file_name(mut self, name: impl Into<String>) -> Self {
         self.file_name = Some(name.into());
         self
     }
 
     /// The part's media type (default: guessed from the file name).
-    pub fn content_type(mut self, content_type: mime::Mime) -> Self {
+    pub fn with_content_type(mut self, content_type: mime::Mime) -> Self {
         self.content_type = Some(content_type);
         self
     }
 
     /// The file name that will be sent, if any.
-    pub fn get_file_name(&self) -> Option<&str> {
+    pub fn file_name(&self) -> Option<&str> {
         self.file_name.as_deref()
     }
 
@@ -243,7 +244,7 @@ fn check_file_name(name: &str) -> Result<(), Error> {
         None => Ok(()),
         Some(c) => Err(Error::invalid_request(format!(
             "the file name {name:?} holds the control character U+{:04X}, which multipart/form-data \
-             cannot carry; give the part another name with FilePart::file_name",
+             cannot carry; give the part another name with FilePart::with_file_name",
             u32::from(c)
         ))),
     }
@@ -396,15 +397,15 @@ impl Form {
             None => body.boxed(),
             Some(cb) => {
                 let cb = Arc::clone(cb);
-                let mut sent = 0u64;
+                let mut transferred = 0u64;
                 cb(Progress {
-                    sent: 0,
+                    transferred: 0,
                     total: Some(total),
                 });
                 body.inspect_ok(move |chunk| {
-                    sent += chunk.len() as u64;
+                    transferred += chunk.len() as u64;
                     cb(Progress {
-                        sent,
+                        transferred,
                         total: Some(total),
                     });
                 })
@@ -510,7 +511,10 @@ mod tests {
         let mut form = Form::new();
         for (name, _) in NAMES {
             form = form
-                .file("files", FilePart::from_bytes(&b"x"[..]).file_name(name))
+                .file(
+                    "files",
+                    FilePart::from_bytes(&b"x"[..]).with_file_name(name),
+                )
                 .unwrap();
         }
         let (body, _) = form.to_bytes().await.unwrap();
@@ -532,7 +536,10 @@ mod tests {
             "del\u{7f}.txt",
         ] {
             let err = Form::new()
-                .file("files", FilePart::from_bytes(&b"x"[..]).file_name(name))
+                .file(
+                    "files",
+                    FilePart::from_bytes(&b"x"[..]).with_file_name(name),
+                )
                 .err()
                 .unwrap_or_else(|| panic!("{name:?} was accepted"));
             assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{name:?}");
@@ -543,7 +550,7 @@ mod tests {
             Form::new()
                 .file(
                     "files",
-                    FilePart::from_bytes(&b"x"[..]).file_name("c1\u{85}.txt")
+                    FilePart::from_bytes(&b"x"[..]).with_file_name("c1\u{85}.txt")
                 )
                 .is_ok()
         );
@@ -565,10 +572,25 @@ mod tests {
         );
         assert_eq!(
             FilePart::from_bytes(&b"hello"[..])
-                .file_name("x.png")
-                .content_type(mime::TEXT_PLAIN)
+                .with_file_name("x.png")
+                .with_content_type(mime::TEXT_PLAIN)
                 .resolved_content_type(),
             mime::TEXT_PLAIN
+        );
+    }
+
+    #[test]
+    fn file_names_come_from_the_path_unless_set() {
+        assert_eq!(
+            FilePart::from_path("a/b/photo.png").file_name(),
+            Some("photo.png")
+        );
+        assert_eq!(FilePart::from_bytes(&b"x"[..]).file_name(), None);
+        assert_eq!(
+            FilePart::from_path("a/b/photo.png")
+                .with_file_name("doug.png")
+                .file_name(),
+            Some("doug.png")
         );
     }
 
@@ -578,7 +600,7 @@ mod tests {
             .text("note", "hi")
             .file(
                 "files",
-                FilePart::from_bytes(&b"abc"[..]).file_name("a \"b\".txt"),
+                FilePart::from_bytes(&b"abc"[..]).with_file_name("a \"b\".txt"),
             )
             .unwrap()
             .file("files", FilePart::from_reader(&b"xyz!"[..], 3))
@@ -613,7 +635,7 @@ mod tests {
             let mut form = Form::new();
             for (i, name) in names.iter().enumerate() {
                 let size = sizes[i % sizes.len()];
-                form = form.file("files", FilePart::from_bytes(vec![b'x'; size]).file_name(name.clone())).unwrap();
+                form = form.file("files", FilePart::from_bytes(vec![b'x'; size]).with_file_name(name.clone())).unwrap();
             }
             if let Some(note) = note {
                 form = form.text("note", note);

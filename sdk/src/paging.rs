@@ -3,7 +3,7 @@
 //! `GET /people` answers one page at a time with `meta.pagination` (`total`, `count`,
 //! `per_page`, `current_page`, `total_pages`, `links`). [`ListPeople`] gives you:
 //!
-//! * [`send`](ListPeople::send): one [`Page`];
+//! * [`send`](ListPeople::send), or `.await` on the builder: one [`Page`];
 //! * [`pages`](ListPeople::pages): a stream of whole pages, from the first asked for to the last;
 //! * [`stream`](ListPeople::stream): a stream of every [`Person`] on those pages;
 //! * [`collect_all`](ListPeople::collect_all): all of them in a `Vec`.
@@ -26,7 +26,7 @@
 //!
 //! # async fn run(client: people_sdk::Client) -> Result<(), people_sdk::Error> {
 //! // One page.
-//! let page = client.people().list().per_page(2).send().await?;
+//! let page = client.people().list().per_page(2).await?;
 //! println!("{} of {} people", page.items().len(), page.total());
 //!
 //! // Everybody, newest first, 100 a page, 4 pages in flight.
@@ -51,6 +51,7 @@ use url::Url;
 
 use crate::client::{Call, Client, read_json};
 use crate::error::Error;
+use crate::people::{CallFuture, into_future};
 use crate::rate_limit::RateLimit;
 use crate::route;
 use crate::types::{Pagination, PeoplePage, Person, SortBy, SortOrder};
@@ -218,7 +219,7 @@ fn parse_link_header(value: &str) -> Vec<(String, String)> {
 /// over-long filter) are refused before sending with
 /// [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest).
 #[derive(Clone, Debug)]
-#[must_use = "nothing is sent until `send`, `pages`, `stream` or `collect_all` is used"]
+#[must_use = "nothing is sent until it is awaited or `send`, `pages`, `stream` or `collect_all` is used"]
 pub struct ListPeople {
     client: Client,
     page: u64,
@@ -350,7 +351,8 @@ impl ListPeople {
         })
     }
 
-    /// Fetches one page (the one set with [`page`](Self::page), default 1).
+    /// Fetches one page (the one set with [`page`](Self::page), default 1); the same as
+    /// awaiting the builder.
     pub async fn send(self) -> Result<Page, Error> {
         self.fetch(self.page).await
     }
@@ -385,6 +387,8 @@ impl ListPeople {
         self.stream().try_collect().await
     }
 }
+
+into_future!(ListPeople, Page);
 
 /// Pages one after the other, re-reading `total_pages` from each.
 fn sequential(list: ListPeople, start: u64) -> BoxStream<'static, Result<Page, Error>> {

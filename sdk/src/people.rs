@@ -12,10 +12,10 @@
 //!
 //! # async fn run(client: people_sdk::Client) -> Result<(), people_sdk::Error> {
 //! client.people().create("Claude", "Lévi-Strauss").await?;
-//! let person = client.people().get("Lévi-Strauss").await?;
+//! let levi = client.person("Lévi-Strauss");
+//! let person = levi.get().await?;
 //! let etag = person.etag().cloned().unwrap_or_else(ETag::any);
 //!
-//! let levi = client.person("Lévi-Strauss");
 //! let written = levi.update("Claude Gustave").if_match(etag).await?;
 //! let patch = PersonPatch { fname: Some("Claude".parse()?), lname: None };
 //! levi.patch(patch).if_match(written.etag().cloned().unwrap_or_else(ETag::any)).await?;
@@ -73,6 +73,7 @@ pub(crate) fn check_lname(lname: &str) -> Result<(), Error> {
 
 /// The people collection, from [`Client::people`].
 #[derive(Clone, Debug)]
+#[must_use = "nothing is sent until one of its methods is called"]
 pub struct People {
     client: Client,
 }
@@ -85,16 +86,6 @@ impl People {
     /// Lists people, a page at a time or as a stream: see [`ListPeople`].
     pub fn list(&self) -> ListPeople {
         ListPeople::new(self.client.clone())
-    }
-
-    /// Reads one person with its `ETag`; the same as `client.person(lname).get()`.
-    ///
-    /// A name never created fails with `404` ([`Error::is_not_found`]), a deleted one with `410`
-    /// ([`Error::is_gone`]).
-    pub async fn get(&self, lname: impl Into<String>) -> Result<Fetched<Person>, Error> {
-        PersonRef::new(self.client.clone(), lname.into())
-            .get()
-            .await
     }
 
     /// Creates a person. Returns the new person's `ETag` and `Location`.
@@ -122,6 +113,7 @@ impl People {
 
 /// One person, by last name, from [`Client::person`]. Nothing is sent until a method is called.
 #[derive(Clone, Debug)]
+#[must_use = "nothing is sent until one of its methods is called"]
 pub struct PersonRef {
     client: Client,
     lname: String,
@@ -150,6 +142,9 @@ impl PersonRef {
     }
 
     /// Reads the person with its `ETag`.
+    ///
+    /// A name never created fails with `404` ([`Error::is_not_found`]), a deleted one with `410`
+    /// ([`Error::is_gone`]).
     pub async fn get(&self) -> Result<Fetched<Person>, Error> {
         let call =
             Call::new("get_person", route::PERSON, Method::GET, self.url(&[])?).accept_json();

@@ -46,6 +46,7 @@ use crate::types;
 
 /// A photo to upload: the image and an optional caption.
 #[derive(Clone)]
+#[must_use = "nothing is sent until it is given to `Photo::upload`"]
 pub struct PhotoUpload {
     file: FilePart,
     caption: Option<String>,
@@ -81,8 +82,8 @@ impl PhotoUpload {
         PhotoUpload::new(FilePart::from_bytes(bytes))
     }
 
-    /// A photo of exactly `len` bytes from a reader; set its [`content_type`](Self::content_type)
-    /// (or a [`file_name`](Self::file_name) to guess it from). Such an upload is one-shot: it is
+    /// A photo of exactly `len` bytes from a reader; set its [`with_content_type`](Self::with_content_type)
+    /// (or a [`with_file_name`](Self::with_file_name) to guess it from). Such an upload is one-shot: it is
     /// not retried.
     pub fn from_reader(reader: impl AsyncRead + Send + 'static, len: u64) -> Self {
         PhotoUpload::new(FilePart::from_reader(reader, len))
@@ -95,14 +96,14 @@ impl PhotoUpload {
     }
 
     /// The file name to send.
-    pub fn file_name(mut self, name: impl Into<String>) -> Self {
-        self.file = self.file.file_name(name);
+    pub fn with_file_name(mut self, name: impl Into<String>) -> Self {
+        self.file = self.file.with_file_name(name);
         self
     }
 
     /// The image's media type (`image/png`, `image/jpeg`, `image/gif` or `image/webp`).
-    pub fn content_type(mut self, content_type: mime::Mime) -> Self {
-        self.file = self.file.content_type(content_type);
+    pub fn with_content_type(mut self, content_type: mime::Mime) -> Self {
+        self.file = self.file.with_content_type(content_type);
         self
     }
 
@@ -127,6 +128,7 @@ impl PhotoUpload {
 
 /// A person's photo; from [`PersonRef::photo`].
 #[derive(Clone, Debug)]
+#[must_use = "nothing is sent until one of its methods is called"]
 pub struct Photo {
     person: PersonRef,
 }

@@ -28,11 +28,11 @@
 //! use people_sdk::RetryPolicy;
 //!
 //! let patient = RetryPolicy::default()
-//!     .max_attempts(5)
-//!     .initial_backoff(Duration::from_millis(250))
-//!     .max_retry_after(Duration::from_secs(120));
-//! assert_eq!(patient.get_max_attempts(), 5);
-//! assert_eq!(RetryPolicy::none().get_max_attempts(), 1);
+//!     .with_max_attempts(5)
+//!     .with_initial_backoff(Duration::from_millis(250))
+//!     .with_max_retry_after(Duration::from_secs(120));
+//! assert_eq!(patient.max_attempts(), 5);
+//! assert_eq!(RetryPolicy::none().max_attempts(), 1);
 //! ```
 
 use std::time::{Duration, SystemTime};
@@ -43,6 +43,7 @@ use crate::error::{Error, ErrorKind};
 
 /// When and how often failed calls are retried. See the [module documentation](self).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[must_use = "a policy does nothing until it is given to a client builder"]
 pub struct RetryPolicy {
     max_attempts: u32,
     initial_backoff: Duration,
@@ -89,56 +90,61 @@ impl RetryPolicy {
     }
 
     /// The number of attempts in all, the first one included (at least 1; default 3).
-    pub fn max_attempts(mut self, attempts: u32) -> Self {
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = attempts.max(1);
         self
     }
 
     /// The backoff before the first retry when the server sent no `Retry-After` (default 100 ms);
     /// it doubles with each further retry.
-    pub fn initial_backoff(mut self, backoff: Duration) -> Self {
+    pub fn with_initial_backoff(mut self, backoff: Duration) -> Self {
         self.initial_backoff = backoff;
         self
     }
 
     /// The longest backoff between two attempts (default 5 s).
-    pub fn max_backoff(mut self, backoff: Duration) -> Self {
+    pub fn with_max_backoff(mut self, backoff: Duration) -> Self {
         self.max_backoff = backoff;
         self
     }
 
     /// The longest `Retry-After` the SDK waits for (default 30 s). A longer one is not waited
     /// for: the error is returned at once.
-    pub fn max_retry_after(mut self, wait: Duration) -> Self {
+    pub fn with_max_retry_after(mut self, wait: Duration) -> Self {
         self.max_retry_after = wait;
         self
     }
 
     /// Whether backoffs are randomised (default `true`), so that many clients failing together do
     /// not retry together.
-    pub fn jitter(mut self, jitter: bool) -> Self {
+    pub fn with_jitter(mut self, jitter: bool) -> Self {
         self.jitter = jitter;
         self
     }
 
     /// The number of attempts in all.
-    pub fn get_max_attempts(&self) -> u32 {
+    pub fn max_attempts(&self) -> u32 {
         self.max_attempts
     }
 
     /// The backoff before the first retry.
-    pub fn get_initial_backoff(&self) -> Duration {
+    pub fn initial_backoff(&self) -> Duration {
         self.initial_backoff
     }
 
     /// The longest backoff.
-    pub fn get_max_backoff(&self) -> Duration {
+    pub fn max_backoff(&self) -> Duration {
         self.max_backoff
     }
 
     /// The longest `Retry-After` waited for.
-    pub fn get_max_retry_after(&self) -> Duration {
+    pub fn max_retry_after(&self) -> Duration {
         self.max_retry_after
+    }
+
+    /// Whether backoffs are randomised.
+    pub fn jitter(&self) -> bool {
+        self.jitter
     }
 
     /// The backoff before retry number `retry` (1 for the first retry), jitter included.
@@ -348,9 +354,9 @@ mod tests {
         ) {
             let (initial, max) = (Duration::from_millis(initial_ms), Duration::from_millis(max_ms));
             let policy = RetryPolicy::default()
-                .initial_backoff(initial)
-                .max_backoff(max)
-                .jitter(jitter);
+                .with_initial_backoff(initial)
+                .with_max_backoff(max)
+                .with_jitter(jitter);
             // initial * 2^(retry - 1), capped; with initial >= 1 ms the cap is reached long
             // before retry 31, so the doubling never needs more than 2^30.
             let doubled = u128::from(initial_ms) << (retry - 1).min(40);
@@ -373,7 +379,7 @@ mod tests {
         ) {
             // Around the limit, where an off-by-one would show.
             let retry_after = limit.saturating_add_signed(beyond);
-            let policy = RetryPolicy::default().max_retry_after(Duration::from_secs(limit));
+            let policy = RetryPolicy::default().with_max_retry_after(Duration::from_secs(limit));
             let err = status_error(status, Some(&retry_after.to_string()));
             let decision = policy.decide(&err, false, attempt);
             if retry_after <= limit {
@@ -390,7 +396,7 @@ mod tests {
 
     #[test]
     fn backoff_grows_and_is_capped() {
-        let p = RetryPolicy::default().jitter(false);
+        let p = RetryPolicy::default().with_jitter(false);
         assert_eq!(p.backoff(1), Duration::from_millis(100));
         assert_eq!(p.backoff(2), Duration::from_millis(200));
         assert_eq!(p.backoff(3), Duration::from_millis(400));

@@ -46,7 +46,7 @@ async fn token_url_sends_token_requests_elsewhere() {
             .build()
             .unwrap();
 
-        let person = client.people().get("Farrell").await.unwrap();
+        let person = client.person("Farrell").get().await.unwrap();
 
         assert_eq!(person.lname.as_str(), "Farrell");
         let to_api = api.received_requests().await.unwrap();
@@ -97,7 +97,7 @@ async fn connect_timeout_bounds_the_connection() {
             .build()
             .unwrap();
 
-        let err = client.people().get("Farrell").await.unwrap_err();
+        let err = client.person("Farrell").get().await.unwrap_err();
 
         assert!(err.is_timeout(), "{err:?}");
         let transport = err
@@ -123,11 +123,11 @@ async fn retry_policy_is_the_one_given_and_the_one_followed() {
             .mount(&server)
             .await;
         let policy = RetryPolicy::new()
-            .max_attempts(4)
-            .initial_backoff(Duration::from_millis(3))
-            .max_backoff(Duration::from_millis(7))
-            .max_retry_after(Duration::from_secs(11))
-            .jitter(false);
+            .with_max_attempts(4)
+            .with_initial_backoff(Duration::from_millis(3))
+            .with_max_backoff(Duration::from_millis(7))
+            .with_max_retry_after(Duration::from_secs(11))
+            .with_jitter(false);
         let client = Client::builder()
             .base_url(server.uri())
             .bearer_token("at_policy")
@@ -137,28 +137,27 @@ async fn retry_policy_is_the_one_given_and_the_one_followed() {
 
         assert_eq!(client.retry_policy(), &policy);
         let got = client.retry_policy();
-        assert_eq!(got.get_max_attempts(), 4);
-        assert_eq!(got.get_initial_backoff(), Duration::from_millis(3));
-        assert_eq!(got.get_max_backoff(), Duration::from_millis(7));
-        assert_eq!(got.get_max_retry_after(), Duration::from_secs(11));
-        let err = client.people().get("Farrell").await.unwrap_err();
+        assert_eq!(got.max_attempts(), 4);
+        assert_eq!(got.initial_backoff(), Duration::from_millis(3));
+        assert_eq!(got.max_backoff(), Duration::from_millis(7));
+        assert_eq!(got.max_retry_after(), Duration::from_secs(11));
+        assert!(!got.jitter());
+        let err = client.person("Farrell").get().await.unwrap_err();
         assert!(err.is_unavailable(), "{err:?}");
         // Four attempts in all: `expect(4)` is checked when the server is dropped.
 
         let plain = Client::builder().base_url(server.uri()).build().unwrap();
         assert_eq!(plain.retry_policy(), &RetryPolicy::default());
-        assert_eq!(plain.retry_policy().get_max_attempts(), 3);
-        assert_eq!(
-            plain.retry_policy().get_max_backoff(),
-            Duration::from_secs(5)
-        );
+        assert_eq!(plain.retry_policy().max_attempts(), 3);
+        assert!(plain.retry_policy().jitter());
+        assert_eq!(plain.retry_policy().max_backoff(), Duration::from_secs(5));
         let once = Client::builder()
             .base_url(server.uri())
             .no_retry()
             .build()
             .unwrap();
         assert_eq!(once.retry_policy(), &RetryPolicy::none());
-        assert_eq!(once.retry_policy().get_max_attempts(), 1);
+        assert_eq!(once.retry_policy().max_attempts(), 1);
     })
     .await;
 }

@@ -131,7 +131,7 @@ async fn pages_people_and_streams_with_forbidden_names_decode() {
         assert_eq!(ahead.len(), names.len());
 
         for (i, name) in names.iter().enumerate() {
-            let fetched = client.people().get(format!("Key{i}")).await.unwrap();
+            let fetched = client.person(format!("Key{i}")).get().await.unwrap();
             assert_eq!(fetched.fname, name.as_str());
             assert_eq!(fetched.lname, name.as_str());
         }

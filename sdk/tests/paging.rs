@@ -68,6 +68,22 @@ async fn one_page_with_its_metadata_and_links() {
 }
 
 #[tokio::test]
+async fn awaiting_the_builder_sends_it() {
+    within(async {
+        let mock = mock().await;
+        let client = client(&mock);
+        let page = client.people().list().per_page(1).page(3).await.unwrap();
+        let names: Vec<&str> = page.items().iter().map(|p| p.lname.as_str()).collect();
+        assert_eq!(names, ["Farrell"]);
+        assert_eq!((page.current_page(), page.total_pages()), (3, 3));
+
+        let err = client.people().list().per_page(0).await.unwrap_err();
+        assert!(err.is_invalid_request(), "{err:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn streams_cover_every_page_in_order() {
     within(async {
         let mock = mock_builder().people(247).start().await;

@@ -68,7 +68,7 @@ async fn not_found_gone_and_back() {
         let mock = mock().await;
         let client = client(&mock);
 
-        let err = client.people().get("Nobody").await.unwrap_err();
+        let err = client.person("Nobody").get().await.unwrap_err();
         assert!(err.is_not_found(), "{err:?}");
         assert_eq!(err.error(), Some("person_not_found"));
         assert_eq!(err.error_code(), Some(404001));
@@ -157,10 +157,10 @@ async fn invalid_input_is_refused_before_sending() {
 
         let long = "x".repeat(65);
         let errors = [
-            client.people().get("").await.unwrap_err(),
-            client.people().get("a/b").await.unwrap_err(),
-            client.people().get(" Farrell").await.unwrap_err(),
-            client.people().get(long.as_str()).await.unwrap_err(),
+            client.person("").get().await.unwrap_err(),
+            client.person("a/b").get().await.unwrap_err(),
+            client.person(" Farrell").get().await.unwrap_err(),
+            client.person(long.as_str()).get().await.unwrap_err(),
             client.people().create("", "Simpson").await.unwrap_err(),
             client
                 .people()
@@ -207,7 +207,7 @@ async fn scopes_and_missing_credentials() {
 
         // No credentials at all: the server's 401 missing_token, not replayed.
         let anonymous = Client::builder().base_url(mock.uri()).build().unwrap();
-        let err = anonymous.people().get("Farrell").await.unwrap_err();
+        let err = anonymous.person("Farrell").get().await.unwrap_err();
         assert!(err.is_unauthorized(), "{err:?}");
         assert_eq!(err.error(), Some("missing_token"));
         assert!(anonymous.token_info().await.unwrap_err().kind() == ErrorKind::Config);
@@ -218,7 +218,7 @@ async fn scopes_and_missing_credentials() {
             .client_credentials("reader", "reader-secret")
             .build()
             .unwrap();
-        reader.people().get("Farrell").await.unwrap();
+        reader.person("Farrell").get().await.unwrap();
         let info = reader.token_info().await.unwrap();
         assert!(info.has_scope("people:read"));
         assert!(!info.has_scope("people:write"));
@@ -251,7 +251,7 @@ async fn scopes_and_missing_credentials() {
             .bearer_token("at_unknown")
             .build()
             .unwrap();
-        let err = bogus.people().get("Farrell").await.unwrap_err();
+        let err = bogus.person("Farrell").get().await.unwrap_err();
         assert!(err.is_unauthorized());
         assert_eq!(err.error(), Some("invalid_token"));
     })
@@ -267,13 +267,13 @@ async fn rate_limits_are_reported_and_429_is_typed() {
             .await;
         let client = client_builder(&mock).no_retry().build().unwrap();
         assert_eq!(client.last_rate_limit(), None);
-        let fetched = client.people().get("Farrell").await.unwrap();
+        let fetched = client.person("Farrell").get().await.unwrap();
         let rl = fetched.rate_limit().unwrap();
         assert_eq!((rl.limit, rl.remaining), (3, 2));
         assert_eq!(client.last_rate_limit(), Some(rl));
-        client.people().get("Farrell").await.unwrap();
-        client.people().get("Farrell").await.unwrap();
-        let err = client.people().get("Farrell").await.unwrap_err();
+        client.person("Farrell").get().await.unwrap();
+        client.person("Farrell").get().await.unwrap();
+        let err = client.person("Farrell").get().await.unwrap_err();
         assert!(err.is_rate_limited(), "{err:?}");
         assert!(err.is_retryable());
         assert!(err.retry_after().is_some());

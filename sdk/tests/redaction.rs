@@ -17,7 +17,7 @@ async fn debug_output_holds_no_secret() {
         let builder = client_builder(&mock);
         assert!(!format!("{builder:?}").contains("demo-secret"));
         let client = builder.build().unwrap();
-        client.people().get("Farrell").await.unwrap();
+        client.person("Farrell").get().await.unwrap();
         let creds = credentials(&mock);
         let token = creds.token().await.unwrap();
         let secret = token.expose_secret().to_owned();
@@ -44,7 +44,7 @@ async fn debug_output_holds_no_secret() {
             .client_credentials("demo-client", "wrong-secret-123")
             .build()
             .unwrap();
-        let err = wrong.people().get("Farrell").await.unwrap_err();
+        let err = wrong.person("Farrell").get().await.unwrap_err();
         for text in [err.to_string(), format!("{err:?}")] {
             assert!(!text.contains("wrong-secret-123"), "{text}");
         }
@@ -53,7 +53,7 @@ async fn debug_output_holds_no_secret() {
             .bearer_token("at_not_known_here_42")
             .build()
             .unwrap();
-        let err = fixed.people().get("Farrell").await.unwrap_err();
+        let err = fixed.person("Farrell").get().await.unwrap_err();
         for text in [err.to_string(), format!("{err:?}"), format!("{fixed:?}")] {
             assert!(!text.contains("at_not_known_here_42"), "{text}");
         }
@@ -119,11 +119,11 @@ async fn logs_hold_no_token_or_secret() {
             .client_credentials("log-client", "CLIENT-SECRET-XYZ")
             .build()
             .unwrap();
-        client.people().get("Brockman").await.unwrap();
+        client.person("Brockman").get().await.unwrap();
         tokio::time::sleep(Duration::from_millis(1100)).await;
         // Renewed by refresh (AT-SECRET-2), rejected, refresh refused, client credentials
         // (AT-SECRET-3), replayed.
-        client.people().get("Farrell").await.unwrap();
+        client.person("Farrell").get().await.unwrap();
         let err = client.person("Farrell").delete().await.unwrap_err();
         assert!(err.is_unavailable());
         tracing::info!(client = ?client, error = %err, error_debug = ?err, "done");

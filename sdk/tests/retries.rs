@@ -12,7 +12,7 @@ const LIST: &str = "/api/v1/people";
 const FARRELL: &str = "/api/v1/people/Farrell";
 
 fn quick() -> RetryPolicy {
-    RetryPolicy::default().initial_backoff(Duration::from_millis(1))
+    RetryPolicy::default().with_initial_backoff(Duration::from_millis(1))
 }
 
 #[tokio::test]
@@ -104,7 +104,7 @@ async fn what_is_retried_depends_on_the_method() {
 
         // A Retry-After longer than the policy's limit is not waited for.
         let impatient = client_builder(&mock)
-            .retry(quick().max_retry_after(Duration::from_secs(2)))
+            .retry(quick().with_max_retry_after(Duration::from_secs(2)))
             .build()
             .unwrap();
         mock.inject(

@@ -166,7 +166,7 @@ async fn api_calls_wait_the_retry_after_seconds() {
     then_succeed(&server).await;
     let (client, attempts) = api_client(&server, RetryPolicy::default());
 
-    let person = client.people().get("Farrell").await.unwrap();
+    let person = client.person("Farrell").get().await.unwrap();
 
     assert_eq!(person.fname.as_str(), "Doug");
     let gaps = attempts.gaps();
@@ -184,10 +184,10 @@ async fn api_calls_wait_until_the_retry_after_date() {
     // A date in the past: no wait at all (not the backoff).
     refuse(&server, 503, Some(&http_date_in(-3600)), 1).await;
     then_succeed(&server).await;
-    let policy = RetryPolicy::default().max_retry_after(secs(120));
+    let policy = RetryPolicy::default().with_max_retry_after(secs(120));
     let (client, attempts) = api_client(&server, policy);
 
-    client.people().get("Farrell").await.unwrap();
+    client.person("Farrell").get().await.unwrap();
 
     let gaps = attempts.gaps();
     assert_eq!(gaps.len(), 2, "three attempts: {gaps:?}");
@@ -205,13 +205,13 @@ async fn api_backoff_doubles_up_to_max_backoff() {
     refuse(&server, 503, None, 5).await;
     then_succeed(&server).await;
     let policy = RetryPolicy::default()
-        .max_attempts(6)
-        .initial_backoff(secs(1))
-        .max_backoff(secs(5))
-        .jitter(false);
+        .with_max_attempts(6)
+        .with_initial_backoff(secs(1))
+        .with_max_backoff(secs(5))
+        .with_jitter(false);
     let (client, attempts) = api_client(&server, policy);
 
-    client.people().get("Farrell").await.unwrap();
+    client.person("Farrell").get().await.unwrap();
 
     assert_eq!(
         attempts.gaps(),
@@ -225,12 +225,12 @@ async fn api_backoff_with_jitter_stays_between_half_and_all_of_the_step() {
     refuse(&server, 502, None, 4).await;
     then_succeed(&server).await;
     let policy = RetryPolicy::default()
-        .max_attempts(5)
-        .initial_backoff(secs(1))
-        .max_backoff(secs(5));
+        .with_max_attempts(5)
+        .with_initial_backoff(secs(1))
+        .with_max_backoff(secs(5));
     let (client, attempts) = api_client(&server, policy);
 
-    client.people().get("Farrell").await.unwrap();
+    client.person("Farrell").get().await.unwrap();
 
     let gaps = attempts.gaps();
     let steps = [secs(1), secs(2), secs(4), secs(5)];
@@ -278,7 +278,7 @@ fn credentials(server: &MockServer, policy: RetryPolicy) -> ClientCredentials {
 
 #[tokio::test(start_paused = true)]
 async fn token_requests_wait_until_the_retry_after_date() {
-    let policy = RetryPolicy::default().max_retry_after(secs(120));
+    let policy = RetryPolicy::default().with_max_retry_after(secs(120));
     let ahead = server().await;
     refuse_tokens(&ahead, 503, Some(&http_date_in(60)), 1).await;
     then_issue_a_token(&ahead).await;
@@ -315,10 +315,10 @@ async fn token_backoff_doubles_up_to_max_backoff() {
         .timeout(None)
         .retry(
             RetryPolicy::default()
-                .max_attempts(5)
-                .initial_backoff(secs(1))
-                .max_backoff(secs(6))
-                .jitter(false),
+                .with_max_attempts(5)
+                .with_initial_backoff(secs(1))
+                .with_max_backoff(secs(6))
+                .with_jitter(false),
         )
         .build()
         .unwrap();

@@ -43,7 +43,7 @@ async fn spans_record_route_templates_and_no_names() {
             .attachments()
             .upload(
                 AttachmentUpload::new()
-                    .file(FilePart::from_bytes("a letter").file_name(format!("{LNAME}.txt")))
+                    .file(FilePart::from_bytes("a letter").with_file_name(format!("{LNAME}.txt")))
                     .note(FNAME),
             )
             .await

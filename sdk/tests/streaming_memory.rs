@@ -244,7 +244,7 @@ fn files_move_in_bounded_memory() {
                 .upload(
                     AttachmentUpload::new()
                         .file(FilePart::from_path(&big))
-                        .file(FilePart::from_path(&big).file_name("again.bin")),
+                        .file(FilePart::from_path(&big).with_file_name("again.bin")),
                 )
                 .await
                 .unwrap();

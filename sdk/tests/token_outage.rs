@@ -18,7 +18,7 @@ const TOKEN_PATH: &str = "/api/v1/oauth/token";
 
 /// `n` reads of Farrell started together; their outcomes in order.
 async fn concurrent_reads(client: &Client, n: usize) -> Vec<Result<(), Error>> {
-    join_all((0..n).map(|_| async { client.people().get("Farrell").await.map(|_| ()) })).await
+    join_all((0..n).map(|_| async { client.person("Farrell").get().await.map(|_| ()) })).await
 }
 
 #[tokio::test]
@@ -40,13 +40,16 @@ async fn a_refused_token_request_is_shared_by_the_calls_that_waited_for_it() {
         for outcome in outcomes {
             let err = outcome.unwrap_err();
             assert_eq!(err.kind(), ErrorKind::Auth, "{err:?}");
-            assert_eq!(err.oauth_error().map(|o| o.code()), Some("invalid_client"));
+            assert_eq!(
+                err.token_endpoint_error().map(|o| o.code()),
+                Some("invalid_client")
+            );
             assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
         }
         assert_eq!(mock.request_count("GET", "/api/v1/people/*"), 0);
 
         // The failure is not remembered: the next call asks again.
-        let err = client.people().get("Farrell").await.unwrap_err();
+        let err = client.person("Farrell").get().await.unwrap_err();
         assert!(err.is_auth(), "{err:?}");
         assert_eq!(mock.request_count("POST", TOKEN_PATH), 2);
     })
@@ -59,7 +62,7 @@ async fn an_outage_of_the_token_endpoint_is_retried_once_for_all_waiting_calls()
         let mock = mock().await;
         let attempts = 3;
         let client = client_builder(&mock)
-            .retry(RetryPolicy::default().max_attempts(attempts))
+            .retry(RetryPolicy::default().with_max_attempts(attempts))
             .build()
             .unwrap();
         let outage = mock.inject(
@@ -82,7 +85,7 @@ async fn an_outage_of_the_token_endpoint_is_retried_once_for_all_waiting_calls()
         }
 
         // The next call tries again, with a chain of its own.
-        let err = client.people().get("Farrell").await.unwrap_err();
+        let err = client.person("Farrell").get().await.unwrap_err();
         assert!(err.is_unavailable(), "{err:?}");
         assert_eq!(
             mock.request_count("POST", TOKEN_PATH),

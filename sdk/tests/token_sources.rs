@@ -106,7 +106,7 @@ async fn an_expired_static_token_is_refused_once_and_not_replayed() {
         let info = client.token_info().await.unwrap();
         assert_eq!(info.expires_at, Some(past));
         assert_eq!(info.expires_in, Some(Duration::ZERO));
-        let err = client.people().get("Farrell").await.unwrap_err();
+        let err = client.person("Farrell").get().await.unwrap_err();
 
         assert!(err.is_unauthorized(), "{err:?}");
         assert_eq!(err.error(), Some("invalid_token"));

@@ -20,7 +20,7 @@ async fn hammer(client: &Client, n: usize) {
     let calls = (0..n).map(|i| {
         let client = client.clone();
         let key = ["Farrell", "Brockman", "Easter"][i % 3];
-        tokio::spawn(async move { client.people().get(key).await })
+        tokio::spawn(async move { client.person(key).get().await })
     });
     for result in join_all(calls).await {
         result.expect("task").expect("call");
@@ -37,7 +37,7 @@ async fn tokens_are_fetched_lazily_and_cached() {
             0,
             "nothing at build time"
         );
-        client.people().get("Farrell").await.unwrap();
+        client.person("Farrell").get().await.unwrap();
         client.people().list().send().await.unwrap();
         client.person("Farrell").update("Doug").await.unwrap();
         assert_eq!(mock.request_count("POST", TOKEN_PATH), 1);
@@ -78,7 +78,7 @@ async fn expiry_under_load_makes_one_refresh() {
             .start()
             .await;
         let client = client(&mock);
-        client.people().get("Farrell").await.unwrap();
+        client.person("Farrell").get().await.unwrap();
         assert_eq!(mock.request_count("POST", TOKEN_PATH), 1);
         // Twice, the second time with the refresh token the first renewal rotated.
         for calls in [200, 50] {
@@ -115,7 +115,7 @@ async fn rejected_tokens_are_renewed_once_and_calls_replayed() {
     within(async {
         let mock = mock().await;
         let client = client(&mock);
-        client.people().get("Farrell").await.unwrap();
+        client.person("Farrell").get().await.unwrap();
         assert_eq!(mock.request_count("POST", TOKEN_PATH), 1);
 
         // The server forgets every token (access and refresh) behind the client's back.
@@ -152,7 +152,7 @@ async fn a_one_shot_body_is_not_replayed() {
     within(async {
         let mock = mock().await;
         let client = client(&mock);
-        client.people().get("Farrell").await.unwrap();
+        client.person("Farrell").get().await.unwrap();
         mock.expire_tokens();
         let image = png(4096);
         let err = client
@@ -160,7 +160,7 @@ async fn a_one_shot_body_is_not_replayed() {
             .photo()
             .upload(
                 PhotoUpload::from_reader(std::io::Cursor::new(image.clone()), 4096)
-                    .file_name("x.png"),
+                    .with_file_name("x.png"),
             )
             .await
             .unwrap_err();
@@ -188,9 +188,9 @@ async fn token_endpoint_refusals_are_auth_errors() {
             .client_credentials("demo-client", "not-the-secret")
             .build()
             .unwrap();
-        let err = wrong_secret.people().get("Farrell").await.unwrap_err();
+        let err = wrong_secret.person("Farrell").get().await.unwrap_err();
         assert!(err.is_auth(), "{err:?}");
-        assert_eq!(err.oauth_error().unwrap().code(), "invalid_client");
+        assert_eq!(err.token_endpoint_error().unwrap().code(), "invalid_client");
         assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
         assert!(!err.to_string().contains("not-the-secret"));
         assert!(!format!("{err:?}").contains("not-the-secret"));
@@ -201,7 +201,7 @@ async fn token_endpoint_refusals_are_auth_errors() {
             .unwrap();
         let err = bad_scope.token_info().await.unwrap_err();
         assert!(err.is_auth());
-        assert_eq!(err.oauth_error().unwrap().code(), "invalid_scope");
+        assert_eq!(err.token_endpoint_error().unwrap().code(), "invalid_scope");
 
         let reader_asks_write = Client::builder()
             .base_url(mock.base_url())
@@ -209,8 +209,8 @@ async fn token_endpoint_refusals_are_auth_errors() {
             .scopes(["people:write"])
             .build()
             .unwrap();
-        let err = reader_asks_write.people().get("Farrell").await.unwrap_err();
-        assert_eq!(err.oauth_error().unwrap().code(), "invalid_scope");
+        let err = reader_asks_write.person("Farrell").get().await.unwrap_err();
+        assert_eq!(err.token_endpoint_error().unwrap().code(), "invalid_scope");
         // Refusals are not retried.
         assert_eq!(mock.request_count("POST", TOKEN_PATH), 3);
     })
@@ -231,7 +231,7 @@ async fn form_client_auth_and_token_endpoint_outages() {
                 .path(TOKEN_PATH)
                 .times(1),
         );
-        client.people().get("Farrell").await.unwrap();
+        client.person("Farrell").get().await.unwrap();
         assert_eq!(
             mock.request_count("POST", TOKEN_PATH),
             2,
@@ -254,10 +254,10 @@ async fn form_client_auth_and_token_endpoint_outages() {
                 .retry_after(Duration::from_secs(0))
                 .path(TOKEN_PATH),
         );
-        let err = fresh.people().get("Farrell").await.unwrap_err();
+        let err = fresh.person("Farrell").get().await.unwrap_err();
         assert!(err.is_unavailable(), "{err:?}");
         assert_eq!(
-            err.oauth_error().map(|o| o.code()),
+            err.token_endpoint_error().map(|o| o.code()),
             Some("temporarily_unavailable")
         );
     })
@@ -322,10 +322,10 @@ async fn custom_sources_are_asked_and_told() {
             .token_source(source.clone())
             .build()
             .unwrap();
-        client.people().get("Farrell").await.unwrap();
+        client.person("Farrell").get().await.unwrap();
         assert_eq!(source.calls.load(Ordering::SeqCst), 1);
         mock.expire_tokens();
-        client.people().get("Farrell").await.unwrap();
+        client.person("Farrell").get().await.unwrap();
         assert_eq!(
             source.calls.load(Ordering::SeqCst),
             3,

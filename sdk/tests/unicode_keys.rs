@@ -58,7 +58,10 @@ async fn every_route_round_trips_every_key() {
                 .attachments()
                 .upload(
                     AttachmentUpload::new()
-                        .file(FilePart::from_bytes(key.as_bytes().to_vec()).file_name(&file_name))
+                        .file(
+                            FilePart::from_bytes(key.as_bytes().to_vec())
+                                .with_file_name(&file_name),
+                        )
                         .note(key),
                 )
                 .await

@@ -36,8 +36,11 @@ async fn photo_from_disk_streamed_back_to_disk() {
         let seen = seen.lock().unwrap().clone();
         let total = seen.last().unwrap().total.unwrap();
         assert!(total > 3 * 1024 * 1024);
-        assert_eq!(seen.last().unwrap().sent, total);
-        assert!(seen.windows(2).all(|w| w[0].sent <= w[1].sent));
+        assert_eq!(seen.last().unwrap().transferred, total);
+        assert!(
+            seen.windows(2)
+                .all(|w| w[0].transferred <= w[1].transferred)
+        );
         assert!(seen.len() > 10, "streamed in chunks");
 
         let head = photo.head().await.unwrap();
@@ -67,7 +70,7 @@ async fn photo_from_a_reader_and_its_errors() {
         photo
             .upload(
                 PhotoUpload::from_reader(std::io::Cursor::new(image.clone()), 10_000)
-                    .content_type(mime::IMAGE_PNG),
+                    .with_content_type(mime::IMAGE_PNG),
             )
             .await
             .unwrap();
@@ -75,7 +78,7 @@ async fn photo_from_a_reader_and_its_errors() {
 
         // Not an image: 415.
         let err = photo
-            .upload(PhotoUpload::from_bytes(&b"just text"[..]).file_name("a.png"))
+            .upload(PhotoUpload::from_bytes(&b"just text"[..]).with_file_name("a.png"))
             .await
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::UnsupportedMediaType, "{err:?}");
@@ -140,13 +143,13 @@ async fn several_attachments_from_disk_and_memory() {
                 AttachmentUpload::new()
                     .file(FilePart::from_path(&big))
                     .file(FilePart::from_path(&pdf))
-                    .file(FilePart::from_bytes("a,b\n1,2\n").file_name("tabelle \"Q1\".csv"))
+                    .file(FilePart::from_bytes("a,b\n1,2\n").with_file_name("tabelle \"Q1\".csv"))
                     .file(
                         FilePart::from_bytes(vec![1u8, 2, 3])
-                            .file_name("100%\r\n.dat")
-                            .content_type("application/x-custom".parse().unwrap()),
+                            .with_file_name("100%\r\n.dat")
+                            .with_content_type("application/x-custom".parse().unwrap()),
                     )
-                    .file(FilePart::from_reader(&b"from a reader"[..], 13).file_name("李.txt"))
+                    .file(FilePart::from_reader(&b"from a reader"[..], 13).with_file_name("李.txt"))
                     .note("Eingang 2024"),
             )
             .await
@@ -192,7 +195,7 @@ async fn several_attachments_from_disk_and_memory() {
         let sink = received.clone();
         let copy = dir.path().join("copy.bin");
         download
-            .on_progress(move |p| *sink.lock().unwrap() = p.sent)
+            .on_progress(move |p| *sink.lock().unwrap() = p.transferred)
             .save(&copy)
             .await
             .unwrap();
@@ -288,7 +291,7 @@ async fn file_names_round_trip_as_browsers_send_them() {
         let upload = AttachmentUpload::new().files(
             names
                 .iter()
-                .map(|name| FilePart::from_bytes(name.as_bytes().to_vec()).file_name(*name)),
+                .map(|name| FilePart::from_bytes(name.as_bytes().to_vec()).with_file_name(*name)),
         );
         let attachments = client.person("Farrell").attachments();
         let stored = attachments.upload(upload).await.unwrap();
@@ -301,7 +304,8 @@ async fn file_names_round_trip_as_browsers_send_them() {
         // A name with a control character the encoding cannot carry is refused before sending.
         let err = attachments
             .upload(
-                AttachmentUpload::new().file(FilePart::from_bytes("x").file_name("bell\u{7}.txt")),
+                AttachmentUpload::new()
+                    .file(FilePart::from_bytes("x").with_file_name("bell\u{7}.txt")),
             )
             .await
             .unwrap_err();

@@ -107,7 +107,7 @@ async fn several_details_in_order_and_errors_without_any() {
         assert_eq!(err.operation(), Some("delete_person"));
 
         // A body that is not the API's error shape has no message and no details.
-        let err = client.people().get("O'Brien").await.unwrap_err();
+        let err = client.person("O'Brien").get().await.unwrap_err();
         assert!(err.is_unavailable());
         assert_eq!(err.message(), None);
         assert!(err.details().is_empty());

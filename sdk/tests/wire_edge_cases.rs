@@ -19,7 +19,7 @@ fn person_json() -> serde_json::Value {
 }
 
 fn quick() -> RetryPolicy {
-    RetryPolicy::default().initial_backoff(Duration::from_millis(1))
+    RetryPolicy::default().with_initial_backoff(Duration::from_millis(1))
 }
 
 fn client(server: &MockServer) -> Client {
@@ -51,7 +51,7 @@ async fn proxy_html_502() {
             .expect(3)
             .mount(&server)
             .await;
-        let err = client(&server).people().get("Farrell").await.unwrap_err();
+        let err = client(&server).person("Farrell").get().await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Server);
         assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
         assert!(err.api_error().is_none());
@@ -108,7 +108,7 @@ async fn retry_after_as_an_http_date() {
             .expect(1)
             .mount(&server)
             .await;
-        let person = client(&server).people().get("Farrell").await.unwrap();
+        let person = client(&server).person("Farrell").get().await.unwrap();
         assert_eq!(person.fname.as_str(), "Doug");
 
         // Without retries the wait is reported, measured from the response. The date has whole
@@ -127,7 +127,7 @@ async fn retry_after_as_an_http_date() {
             .no_retry()
             .build()
             .unwrap();
-        let err = no_retry.people().get("Farrell").await.unwrap_err();
+        let err = no_retry.person("Farrell").get().await.unwrap_err();
         let taken = sent.elapsed().unwrap_or_default();
         let wait = err.retry_after().unwrap();
         let least = Duration::from_secs(19).saturating_sub(taken);
@@ -161,7 +161,7 @@ async fn rate_limited_then_fine() {
             .mount(&server)
             .await;
         let client = client(&server);
-        client.people().get("Farrell").await.unwrap();
+        client.person("Farrell").get().await.unwrap();
         assert_eq!(server.received_requests().await.unwrap().len(), 2);
         // The last rate limit seen was the 429's.
         assert_eq!(client.last_rate_limit().map(|r| r.limit), Some(10));
@@ -194,7 +194,7 @@ async fn truncated_json() {
         assert!(err.is_decode(), "{err:?}");
         assert_eq!(err.raw_body_snippet(), Some(r#"{"data": [{"fname": "Do"#));
         assert!(!err.is_retryable());
-        let err = client.people().get("Farrell").await.unwrap_err();
+        let err = client.person("Farrell").get().await.unwrap_err();
         assert!(err.is_not_found(), "{err:?}");
         assert!(err.api_error().is_none());
         assert_eq!(err.raw_body_snippet(), Some(r#"{"message": "Person 'Farr"#));
@@ -211,7 +211,7 @@ async fn empty_503() {
             .expect(3)
             .mount(&server)
             .await;
-        let err = client(&server).people().get("Farrell").await.unwrap_err();
+        let err = client(&server).person("Farrell").get().await.unwrap_err();
         assert!(err.is_unavailable());
         assert!(err.api_error().is_none());
         assert!(err.raw_body_snippet().is_none());
@@ -241,7 +241,7 @@ async fn slower_than_the_timeout() {
             .no_retry()
             .build()
             .unwrap();
-        let err = client.people().get("Farrell").await.unwrap_err();
+        let err = client.person("Farrell").get().await.unwrap_err();
         assert!(err.is_timeout(), "{err:?}");
     })
     .await;
@@ -272,7 +272,7 @@ async fn dropped_connections() {
             .retry(quick())
             .build()
             .unwrap();
-        let err = client.people().get("Farrell").await.unwrap_err();
+        let err = client.person("Farrell").get().await.unwrap_err();
         assert!(
             matches!(err.kind(), ErrorKind::Transport | ErrorKind::Connect),
             "{err:?}"
@@ -303,7 +303,7 @@ async fn nobody_listening() {
             .retry(quick())
             .build()
             .unwrap();
-        let err = client.people().get("Farrell").await.unwrap_err();
+        let err = client.person("Farrell").get().await.unwrap_err();
         assert!(err.is_connect(), "{err:?}");
         assert!(err.to_string().contains("could not connect"), "{err}");
     })
@@ -342,10 +342,13 @@ async fn token_endpoint_errors_are_auth_with_the_oauth_code() {
                 .retry(quick())
                 .build()
                 .unwrap();
-            let err = client.people().get("Farrell").await.unwrap_err();
+            let err = client.person("Farrell").get().await.unwrap_err();
             assert!(err.is_auth(), "{code}: {err:?}");
-            assert_eq!(err.oauth_error().unwrap().code(), code);
-            assert_eq!(err.oauth_error().unwrap().description(), Some("No."));
+            assert_eq!(err.token_endpoint_error().unwrap().code(), code);
+            assert_eq!(
+                err.token_endpoint_error().unwrap().description(),
+                Some("No.")
+            );
             assert!(err.to_string().contains(code), "{err}");
         }
         // A token endpoint that answers HTML.
@@ -416,9 +419,9 @@ async fn refresh_falls_back_to_client_credentials_on_invalid_grant() {
             .scopes(["people:read", "people:write"])
             .build()
             .unwrap();
-        client.people().get("Farrell").await.unwrap();
+        client.person("Farrell").get().await.unwrap();
         tokio::time::sleep(Duration::from_millis(1100)).await;
-        client.people().get("Farrell").await.unwrap();
+        client.person("Farrell").get().await.unwrap();
     })
     .await;
 }
@@ -450,7 +453,7 @@ async fn a_bare_invalid_token_challenge_is_replayed() {
             .mount(&server)
             .await;
         let client = credentials_client(&server);
-        client.people().get("Farrell").await.unwrap();
+        client.person("Farrell").get().await.unwrap();
         assert_eq!(issued.load(Ordering::SeqCst), 2);
         // A second rejection of the replay is returned, not replayed again.
         Mock::given(method("GET"))
@@ -471,7 +474,7 @@ async fn a_bare_invalid_token_challenge_is_replayed() {
             .with_priority(1)
             .mount(&server)
             .await;
-        let err = client.people().get("Brockman").await.unwrap_err();
+        let err = client.person("Brockman").get().await.unwrap_err();
         assert!(err.is_unauthorized(), "{err:?}");
         assert_eq!(issued.load(Ordering::SeqCst), 3);
     })
@@ -507,7 +510,7 @@ async fn requests_carry_the_documented_headers() {
             .mount(&server)
             .await;
         let client = client(&server);
-        let fetched = client.people().get("Farrell").await.unwrap();
+        let fetched = client.person("Farrell").get().await.unwrap();
         let written = client
             .person("Farrell")
             .patch(Default::default())
@@ -527,7 +530,7 @@ async fn requests_carry_the_documented_headers() {
             .expect(1)
             .mount(&server)
             .await;
-        custom.people().get("Brockman").await.unwrap();
+        custom.person("Brockman").get().await.unwrap();
     })
     .await;
 }

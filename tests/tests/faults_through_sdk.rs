@@ -40,8 +40,8 @@ fn client(mock: &PeopleMock) -> Client {
         .transfer_timeout(TIMEOUT)
         .retry(
             RetryPolicy::default()
-                .initial_backoff(Duration::from_millis(5))
-                .jitter(false),
+                .with_initial_backoff(Duration::from_millis(5))
+                .with_jitter(false),
         )
         .build()
         .expect("a client")
@@ -115,13 +115,13 @@ impl Unsafe {
             }
             Unsafe::Photo => farrell
                 .photo()
-                .upload(PhotoUpload::from_bytes(png()).file_name("me.png"))
+                .upload(PhotoUpload::from_bytes(png()).with_file_name("me.png"))
                 .await
                 .map(drop),
             Unsafe::Attachments => {
                 let upload = AttachmentUpload::new()
-                    .file(FilePart::from_bytes(&b"one"[..]).file_name("a.txt"))
-                    .file(FilePart::from_bytes(&b"two"[..]).file_name("b.txt"));
+                    .file(FilePart::from_bytes(&b"one"[..]).with_file_name("a.txt"))
+                    .file(FilePart::from_bytes(&b"two"[..]).with_file_name("b.txt"));
                 farrell.attachments().upload(upload).await.map(drop)
             }
         }
@@ -285,7 +285,7 @@ async fn idempotent_calls_succeed_after_transient_faults() {
             // GET
             let (mock, client) = setup().await;
             let id = mock.inject(fault.clone().method("GET").path(FARRELL));
-            let person = client.people().get("Farrell").await;
+            let person = client.person("Farrell").get().await;
             assert_eq!(
                 person
                     .unwrap_or_else(|e| panic!("GET under {name}: {e:?}"))
@@ -440,8 +440,8 @@ async fn persistent_faults_end_in_typed_errors_after_bounded_attempts() {
             let (mock, client) = setup().await;
             let id = mock.inject(fault.method("GET").path(FARRELL));
             let err = client
-                .people()
-                .get("Farrell")
+                .person("Farrell")
+                .get()
                 .await
                 .expect_err("the fault never passes");
             assert!(check(&err), "{name}: {err:?}");
@@ -547,7 +547,7 @@ async fn a_token_endpoint_blip_is_ridden_out() {
                 .path("/api/v1/oauth/token")
                 .times(1),
         );
-        let person = client.people().get("Farrell").await.expect("a person");
+        let person = client.person("Farrell").get().await.expect("a person");
         assert_eq!(person.value().lname.as_str(), "Farrell");
         assert_eq!(mock.request_count("POST", "/api/v1/oauth/token"), 2);
     })

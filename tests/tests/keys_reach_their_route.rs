@@ -136,7 +136,6 @@ impl KeyRule {
 #[derive(Clone, Copy, Debug)]
 enum Route {
     Create,
-    GetFromPeople,
     Get,
     Head,
     Update,
@@ -152,9 +151,8 @@ enum Route {
     Delete,
 }
 
-const ROUTES: [Route; 15] = [
+const ROUTES: [Route; 14] = [
     Route::Create,
-    Route::GetFromPeople,
     Route::Get,
     Route::Head,
     Route::Update,
@@ -177,7 +175,7 @@ impl Route {
         let with = |rest: &[&'a str]| [person.clone(), rest.to_vec()].concat();
         match self {
             Route::Create => ("POST", vec!["people"]),
-            Route::GetFromPeople | Route::Get => ("GET", person),
+            Route::Get => ("GET", person),
             Route::Head => ("HEAD", person),
             Route::Update => ("PUT", person),
             Route::Patch => ("PATCH", person),
@@ -198,7 +196,6 @@ impl Route {
         let person = client.person(key);
         match self {
             Route::Create => client.people().create("Ann", key).await.map(|_| None),
-            Route::GetFromPeople => client.people().get(key).await.map(|_| None),
             Route::Get => person.get().await.map(|_| None),
             Route::Head => person.etag().await.map(|_| None),
             Route::Update => person.update("Updated").await.map(|_| None),
@@ -218,7 +215,7 @@ impl Route {
             Route::PhotoHead => person.photo().head().await.map(|_| None),
             Route::PhotoDelete => person.photo().delete().await.map(|_| None),
             Route::AttachmentsUpload => {
-                let file = FilePart::from_bytes(key.as_bytes().to_vec()).file_name("key.txt");
+                let file = FilePart::from_bytes(key.as_bytes().to_vec()).with_file_name("key.txt");
                 let stored = person
                     .attachments()
                     .upload(AttachmentUpload::new().file(file))

@@ -107,8 +107,8 @@ fn no_secret_or_token_in_debug_output_the_journal_or_the_logs() {
                 .build()
                 .expect("a client");
             let mut errors: Vec<Error> = Vec::new();
-            client.people().get("Farrell").await.expect("a read");
-            errors.push(client.people().get("Nobody").await.map(drop).unwrap_err());
+            client.person("Farrell").get().await.expect("a read");
+            errors.push(client.person("Nobody").get().await.map(drop).unwrap_err());
             errors.push(
                 client
                     .people()
@@ -158,7 +158,7 @@ fn no_secret_or_token_in_debug_output_the_journal_or_the_logs() {
 
             // A token revoked under the SDK: it recovers or fails, and says nothing secret either way.
             mock.revoke(&sdk_token);
-            if let Err(err) = client.people().get("Farrell").await {
+            if let Err(err) = client.person("Farrell").get().await {
                 errors.push(err);
             }
             let unauthorized = Client::builder()
@@ -168,8 +168,8 @@ fn no_secret_or_token_in_debug_output_the_journal_or_the_logs() {
                 .expect("a client");
             errors.push(
                 unauthorized
-                    .people()
-                    .get("Farrell")
+                    .person("Farrell")
+                    .get()
                     .await
                     .map(drop)
                     .unwrap_err(),

@@ -60,8 +60,8 @@ async fn a_reader_token_cannot_write() {
         assert!(info.has_scope("people:read") && !info.has_scope("people:write"));
         assert_eq!(
             reader
-                .people()
-                .get("Farrell")
+                .person("Farrell")
+                .get()
                 .await
                 .expect("a read")
                 .value()
@@ -156,7 +156,7 @@ async fn expired_and_revoked_tokens_are_refused() {
             .bearer_token(StaticToken::new(revoked))
             .build()
             .expect("a client");
-        let err = fixed.people().get("Farrell").await.unwrap_err();
+        let err = fixed.person("Farrell").get().await.unwrap_err();
         assert!(err.is_unauthorized(), "{err:?}");
         assert_eq!(err.error(), Some("invalid_token"));
 
@@ -166,11 +166,11 @@ async fn expired_and_revoked_tokens_are_refused() {
             .client_credentials(mock.client_id(), mock.client_secret())
             .build()
             .expect("a client");
-        client.people().get("Farrell").await.expect("a read");
+        client.person("Farrell").get().await.expect("a read");
         mock.expire_tokens();
         client
-            .people()
-            .get("Farrell")
+            .person("Farrell")
+            .get()
             .await
             .expect("a read with a new token");
     })

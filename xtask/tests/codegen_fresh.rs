@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use xtask::{
+use xtask::codegen::{
     GENERATED_PATH, RECEIVED_NAME, SPEC_PATH, codegen_view, encode_paths_as_the_sdk_does, generate,
 };
 
