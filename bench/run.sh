@@ -3,7 +3,7 @@
 #
 #   bench/run.sh
 #
-# Builds people-mock and people-bench in release, installs wrk (Debian) when it
+# Builds people-mock, people-bench and people (profile dist), installs wrk (Debian) when it
 # is missing and the peers (Prism, json-server, pinned) into a temporary folder
 # with npm, runs each row (comparisons alternate A B A B in this one run), and
 # writes the figures to BENCHMARKS.md at the repository root. Every server it
@@ -13,6 +13,8 @@
 #   BENCH_DURATION  seconds of each wrk run (default 10)
 #   BENCH_ROUNDS    A/B rounds of the throughput comparisons (default 3)
 #   BENCH_OUT       where to write the report (default BENCHMARKS.md at the root)
+#   BENCH_PROFILE   the cargo profile every program is built with (default dist, what ships;
+#                   release for a quicker build)
 #   BENCH_PIN       1 (default on two or more CPUs): servers on CPU 0, wrk on CPU 1
 #                   (taskset), so that the load generator does not take the servers' CPU;
 #                   0: everything shares every CPU, as before pinning was introduced
@@ -24,6 +26,7 @@ cd "$ROOT"
 DURATION=${BENCH_DURATION:-10}
 ROUNDS=${BENCH_ROUNDS:-3}
 OUT=${BENCH_OUT:-$ROOT/BENCHMARKS.md}
+PROFILE=${BENCH_PROFILE:-dist}
 PRISM_VERSION=5.14.2
 JSON_SERVER_VERSION=0.17.4
 # Pinning: every server (the mock, the limit, the peers) on CPU 0 and wrk on CPU 1, so that the
@@ -101,14 +104,20 @@ command -v npm >/dev/null || apt_install nodejs npm
 
 # --- build -------------------------------------------------------------------
 
-log "building people-mock and people-bench (release)"
-cargo build --release --locked -p people-mock --bin people-mock >&2
+log "building people-mock, people-bench and people ($PROFILE profile)"
+cargo build --profile "$PROFILE" --locked -p people-mock --bin people-mock >&2
 . "$ROOT/scripts/lib/target-dir.sh"
 mkdir -p "$WORK/bin"
 # The mock is built on its own (its own feature set), as `cargo build -p people-mock` gives it.
-cp "$TARGET_DIR/release/people-mock" "$WORK/bin/people-mock"
-cargo build --release --locked -p people-bench --bin people-bench >&2
-cp "$TARGET_DIR/release/people-bench" "$WORK/bin/people-bench"
+cp "$TARGET_DIR/$PROFILE/people-mock" "$WORK/bin/people-mock"
+cargo build --profile "$PROFILE" --locked -p people-bench --bin people-bench >&2
+cp "$TARGET_DIR/$PROFILE/people-bench" "$WORK/bin/people-bench"
+# The CLI is built for its size only (row 9), as shipped.
+cargo build --profile "$PROFILE" --locked -p people-examples --bin people >&2
+SIZE_MOCK=$(stat -c %s "$WORK/bin/people-mock")
+SIZE_CLI=$(stat -c %s "$TARGET_DIR/$PROFILE/people")
+# The SDK's normal dependency graph, each crate once (row 10).
+SDK_CRATES=$(cargo tree --locked -p people-sdk -e normal --prefix none | sort -u | wc -l)
 BENCH=$WORK/bin/people-bench
 # start_people_mock runs a program by path: a wrapper that execs the mock on the servers' CPU
 # (exec keeps the PID, so the recorded PID is the mock's).
@@ -488,6 +497,8 @@ MEM=$(free -h | awk '/^Mem:/ {print $2}')
     echo "| 7a | photo upload, 256 MiB from disk | client peak **$(mib "$P_CLIENT") MiB**, mock peak **$(mib "$P_MOCK") MiB**, $(fmt0 "$P_MBS") MB/s | client ≤ 32 MiB; mock ≤ $(mib "$MOCK_LIMIT_KIB") MiB | $(met "$P_CLIENT" "<=" 32768), $(met "$P_MOCK" "<=" "$MOCK_LIMIT_KIB") |"
     echo "| 7b | attachment upload, 256 MiB from disk | client peak **$(mib "$A_CLIENT") MiB**, mock peak **$(mib "$A_MOCK") MiB**, $(fmt0 "$A_MBS") MB/s | client ≤ 32 MiB; mock ≤ $(mib "$MOCK_LIMIT_KIB") MiB | $(met "$A_CLIENT" "<=" 32768), $(met "$A_MOCK" "<=" "$MOCK_LIMIT_KIB") |"
     echo "| 8 | mock RSS holding 100,000 people; after $R8_DONE requests, journal off | **$(mib "$R8_START") MiB**; **$(mib "$R8_END") MiB** (growth **${R8_GROWTH}%**) | ≤ 64 MiB; growth ≤ 10% | $(met "$R8_START" "<=" 65536), $(verdict row8 "$R8_GROWTH" "<=" 10) |"
+    echo "| 9 | binaries of the \`$PROFILE\` profile: people-mock, people | **$(awk -v b="$SIZE_MOCK" 'BEGIN {printf "%.1f", b / 1e6}') MB**, **$(awk -v b="$SIZE_CLI" 'BEGIN {printf "%.1f", b / 1e6}') MB** | ≤ 8 MB; ≤ 16 MB | $(met "$SIZE_MOCK" "<=" 8000000), $(met "$SIZE_CLI" "<=" 16000000) |"
+    echo "| 10 | crates in people-sdk's normal dependency graph (\`cargo tree -p people-sdk -e normal --prefix none \| sort -u \| wc -l\`) | **$SDK_CRATES** | < 145 (0.1.0) | $(met "$SDK_CRATES" "<=" 144) |"
     echo
     if [ "${#PROBLEMS[@]}" -gt 0 ]; then
         echo "Warnings from wrk (a run with errors or non-2xx answers is not a valid figure):"
@@ -635,6 +646,18 @@ MEM=$(free -h | awk '/^Mem:/ {print $2}')
     echo "- VmRSS after the first 5 s of load: $(mib "$R8_FIRST_CHUNK") MiB"
     echo "- VmRSS after $R8_DONE requests: $(mib "$R8_END") MiB (VmHWM $(mib "$R8_HWM") MiB)"
     echo "- growth from start: ${R8_GROWTH}%; from the first 5 s of load: ${R8_GROWTH_WARM}%"
+    echo
+    echo "### 9 and 10. What ships"
+    echo
+    echo '```'
+    echo "cargo build --profile $PROFILE -p people-mock --bin people-mock; stat -c %s target/$PROFILE/people-mock"
+    echo "cargo build --profile $PROFILE -p people-examples --bin people; stat -c %s target/$PROFILE/people"
+    echo "cargo tree -p people-sdk -e normal --prefix none | sort -u | wc -l"
+    echo '```'
+    echo
+    echo "- people-mock: $SIZE_MOCK bytes; people: $SIZE_CLI bytes (0.1.0's release builds: 34 MB and 64 MB)"
+    echo "- people-sdk's normal dependency graph: $SDK_CRATES crates (0.1.0: 145)"
+    echo "- every program of this report (rows 1 to 8 included) is built with the \`$PROFILE\` profile"
     echo
     if [ -f "$ROOT/bench/PROFILE.md" ]; then
         echo "---"
