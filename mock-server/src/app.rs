@@ -2,9 +2,7 @@
 //! limit, scope) and the outer layer that applies faults, strips bodies from
 //! HEAD responses, logs and records each request.
 
-use std::convert::Infallible;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 use std::time::Instant;
 
 use axum::Router;
@@ -13,7 +11,6 @@ use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use futures::future::BoxFuture;
 use http::header::CONTENT_LENGTH;
 use http::{HeaderValue, Method};
 use tokio::sync::Notify;
@@ -32,41 +29,18 @@ use crate::{admin, attachments, people, photo, spec, token_endpoint};
 #[derive(Debug, Clone)]
 pub(crate) struct DropSignal(pub(crate) Arc<Notify>);
 
-/// Builds the router serving `state`.
+/// Builds the router of the pages, with every other request answered by [`serve_api`].
 pub(crate) fn router(state: MockState) -> Router {
     // The demo page and the docs; without them their paths are unknown routes of the API.
     #[cfg(feature = "ui")]
     let pages = crate::ui::routes();
     #[cfg(not(feature = "ui"))]
     let pages = Router::new();
+    // The layer observes the pages; set after it, the fallback is not wrapped (`serve_api`
+    // observes what it answers).
     pages
         .layer(middleware::from_fn_with_state(state.clone(), observe))
-        .fallback_service(Api { state })
-}
-
-/// Every request the UI routes do not take: observed, then dispatched, with no
-/// middleware or handler machinery in between (the hot path of the server).
-#[derive(Clone)]
-struct Api {
-    state: MockState,
-}
-
-impl tower::Service<Request> for Api {
-    type Response = Response;
-    type Error = Infallible;
-    type Future = BoxFuture<'static, Result<Response, Infallible>>;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, req: Request) -> Self::Future {
-        let state = self.state.clone();
-        Box::pin(async move {
-            let inner = state.clone();
-            Ok(observed(state, req, move |req| dispatch(State(inner), req)).await)
-        })
-    }
+        .fallback(move |req: Request| serve_api(state.clone(), req))
 }
 
 /// Whether `path` is on the admin surface.
@@ -85,15 +59,14 @@ fn strip_body(response: Response) -> Response {
     Response::from_parts(parts, Body::empty())
 }
 
-/// Whether the server may answer `req` with [`serve_api`] instead of the router:
-/// the `/people…` routes, under which no UI route lies.
+/// Whether the server may answer `req` with [`serve_api`] without the router's matching:
+/// the `/people…` routes, under which no page lies (the hot path of the server).
 pub(crate) fn is_api_request<B>(req: &http::Request<B>) -> bool {
     req.method() != Method::CONNECT && req.uri().path().starts_with("/api/v1/people")
 }
 
-/// What the router answers to a request that no UI route takes, without the
-/// router's matching: observed, dispatched, and given a `Content-Length` when
-/// the body's size is known, as the router's top level does.
+/// The answer to a request that no page takes: observed, dispatched, and given a
+/// `Content-Length` when the body's size is known, as the router's top level does.
 pub(crate) async fn serve_api(state: MockState, req: Request) -> Response {
     let inner = state.clone();
     let mut response = observed(state, req, move |req| dispatch(State(inner), req)).await;

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 
 use crate::errors::ApiError;
 use crate::forever::{FOREVER, deadline};
+use crate::spent_tokens::{Spent, SpentTokens};
 use crate::sync::{lock, read, write};
 use crate::token_ledger::{DEFAULT_MAX_TOKENS_PER_CLIENT, Issue, Ledger};
 
@@ -106,20 +107,13 @@ pub(crate) enum RefreshError {
     InvalidScope,
 }
 
-/// A refresh token that was used: who it belonged to and its chain of rotations.
-#[derive(Debug)]
-struct Spent {
-    client_id: Arc<str>,
-    family: u64,
-}
-
 /// Access and refresh tokens.
 #[derive(Debug)]
 pub(crate) struct TokenStore {
     ledger: Mutex<Ledger>,
     access: RwLock<HashMap<String, Grant>>,
     refresh: Mutex<HashMap<String, Grant>>,
-    spent: Mutex<HashMap<String, Spent>>,
+    spent: Mutex<SpentTokens>,
     counter: AtomicU64,
     prune_at: AtomicU64,
 }
@@ -140,7 +134,7 @@ impl TokenStore {
             ledger: Mutex::new(Ledger::new(max_per_client)),
             access: RwLock::default(),
             refresh: Mutex::default(),
-            spent: Mutex::default(),
+            spent: Mutex::new(SpentTokens::new(max_per_client)),
             counter: AtomicU64::new(0),
             prune_at: AtomicU64::new(PRUNE_FLOOR),
         }
@@ -233,11 +227,10 @@ impl TokenStore {
         }
         let mut access = write(&self.access);
         let mut refresh = lock(&self.refresh);
-        let mut spent = lock(&self.spent);
+        // Used refresh tokens stay remembered (see `spent_tokens`): their chain may live on.
         for issue in evicted {
             access.remove(&issue.access);
             refresh.remove(&issue.refresh);
-            spent.remove(&issue.refresh);
         }
     }
 
@@ -354,7 +347,7 @@ impl TokenStore {
         ledger.clear();
         *write(&self.access) = HashMap::new();
         *lock(&self.refresh) = HashMap::new();
-        *lock(&self.spent) = HashMap::new();
+        lock(&self.spent).clear();
         self.prune_at.store(PRUNE_FLOOR, Ordering::Relaxed);
     }
 }
@@ -503,6 +496,34 @@ mod tests {
         assert_eq!(read(&store.access).capacity(), 0);
         assert_eq!(lock(&store.refresh).capacity(), 0);
         assert_eq!(lock(&store.spent).capacity(), 0);
+    }
+
+    /// The grant that issued a used refresh token is evicted, its chain lives on in a newer
+    /// grant: a second use of the old token still revokes the chain.
+    #[test]
+    fn reuse_after_eviction_still_revokes_the_chain() {
+        let store = TokenStore::new(2);
+        let ttls = (Duration::from_secs(60), Duration::from_secs(60));
+        let first = store.issue("c", Vec::new(), Vec::new(), ttls, None);
+        let (_, family) = store.take_refresh(&first.refresh_token, "c", None).unwrap();
+        let second = store.issue("c", Vec::new(), Vec::new(), ttls, Some(family));
+        // A third grant evicts the first, which issued the used token.
+        store.issue("c", Vec::new(), Vec::new(), ttls, None);
+        let reused = store.take_refresh(&first.refresh_token, "c", None);
+        assert!(
+            matches!(reused, Err(RefreshError::InvalidGrant(m)) if m.contains("already used")),
+            "{reused:?}"
+        );
+        let h = headers(&format!("Bearer {}", second.access_token));
+        assert!(
+            store.authenticate(&h).is_err(),
+            "the chain's access token is revoked"
+        );
+        assert!(
+            store
+                .take_refresh(&second.refresh_token, "c", None)
+                .is_err()
+        );
     }
 
     #[test]

@@ -49,9 +49,9 @@ fn is_loopback_origin(origin: &str) -> bool {
         return false;
     };
     matches!(url.scheme(), "http" | "https")
-        && url
-            .host_str()
-            .is_some_and(|host| matches!(host, "localhost" | "127.0.0.1" | "[::1]"))
+        && url.host_str().is_some_and(|host| {
+            matches!(host, "127.0.0.1" | "[::1]") || crate::host_guard::is_loopback_name(host)
+        })
 }
 
 /// What `Access-Control-Allow-Origin` says to a page on `origin`, if it may call the API.
@@ -138,6 +138,8 @@ mod tests {
         assert!(is_loopback_origin("https://127.0.0.1"));
         assert!(is_loopback_origin("http://[::1]:8080"));
         assert!(!is_loopback_origin("http://localhost.evil.example"));
+        assert!(is_loopback_origin("http://app.localhost:5173"));
+        assert!(!is_loopback_origin("http://applocalhost:5173"));
         assert!(!is_loopback_origin("null"));
         assert!(!is_loopback_origin("file://localhost"));
     }

@@ -287,6 +287,39 @@ impl ApiError {
         .with_details(vec![Detail::new(part, "required")])
     }
 
+    /// A request line or header field hyper could not parse (see [`crate::wire_errors`]).
+    pub(crate) fn malformed_request() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_request",
+            400_006,
+            "The request line or a header field is not valid HTTP/1.1",
+        )
+    }
+
+    /// A request target longer than `max` bytes.
+    pub(crate) fn uri_too_long(max: usize) -> Self {
+        Self::new(
+            StatusCode::URI_TOO_LONG,
+            "uri_too_long",
+            414_001,
+            format!("The request target is longer than {max} bytes"),
+        )
+    }
+
+    /// More than `max_fields` header fields, or more than `max_bytes` of them.
+    pub(crate) fn headers_too_large(max_fields: usize, max_bytes: usize) -> Self {
+        Self::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "headers_too_large",
+            431_001,
+            format!(
+                "The request has more than {max_fields} header fields or more than \
+                 {max_bytes} bytes of them"
+            ),
+        )
+    }
+
     pub(crate) fn rate_limited(retry_after: u64) -> Self {
         Self::new(
             StatusCode::TOO_MANY_REQUESTS,

@@ -1,5 +1,5 @@
-//! The checks every request over a socket passes before it is served, and the CORS headers put
-//! on its answer.
+//! The checks every request passes before it is served, over a socket or handed to the router
+//! (see [`entry`](crate::entry)), and the CORS headers put on its answer.
 //!
 //! In order: the request head's limits ([`request_limits`](crate::request_limits)), its `Host`
 //! ([`host_guard`](crate::host_guard)), the admin surface's guard
@@ -28,8 +28,13 @@ impl Passed {
     }
 }
 
-/// The answer to a request that must not be served, or what serving it needs.
-pub(crate) fn check<B>(req: &Request<B>, net: &NetConfig) -> Result<Passed, Box<Response>> {
+/// The answer to a request that must not be served, or what serving it needs. `from_wire`
+/// says the request came over a socket, where HTTP/1.1 requires a `Host`.
+pub(crate) fn check<B>(
+    req: &Request<B>,
+    net: &NetConfig,
+    from_wire: bool,
+) -> Result<Passed, Box<Response>> {
     let refusal = |response: Response| {
         Box::new(if req.method() == Method::HEAD {
             let (parts, _) = response.into_parts();
@@ -39,7 +44,7 @@ pub(crate) fn check<B>(req: &Request<B>, net: &NetConfig) -> Result<Passed, Box<
         })
     };
     let checked = request_limits::check(req)
-        .and_then(|()| host_guard::check(req, &net.allowed_hosts))
+        .and_then(|()| host_guard::check(req, &net.allowed_hosts, from_wire))
         .and_then(|authority| {
             if crate::app::is_admin_path(req.uri().path()) {
                 admin_guard::check(req, authority.as_ref(), net)?;

@@ -62,7 +62,7 @@
 //! | body deadline | 60 s for a whole request body; 30 s without a byte |
 //! | live tokens | 1000 grants (access and refresh token) per client; the oldest go first |
 //! | connections | 1024 at once; one more gets a JSON 503 |
-//! | `Host` | loopback names, IP literals and [`allowed_host`](PeopleMockBuilder::allowed_host) names; others get a 421 |
+//! | `Host` | loopback names (`localhost`, `*.localhost`), IP literals and [`allowed_host`](PeopleMockBuilder::allowed_host) names; others get a 421 |
 //! | CORS | loopback origins, plus [`cors_origin`](PeopleMockBuilder::cors_origin) ones, on `/api/v1` only |
 //!
 //! # What it serves
@@ -82,7 +82,9 @@
 //! # Without a socket
 //!
 //! [`PeopleMockBuilder::into_parts`] gives the axum [`Router`](axum::Router) and
-//! its [`MockState`]; drive the router with `tower::ServiceExt::oneshot`.
+//! its [`MockState`]; drive the router with `tower::ServiceExt::oneshot`. A request takes the
+//! path it takes over a socket (head limits, the admin surface's guard, CORS), except the
+//! `Host` check: a request built in process may leave `Host` out or name any host.
 //!
 //! # Features
 //!
@@ -111,6 +113,7 @@ mod builder;
 mod config_check;
 mod conn_limit;
 mod cors;
+mod entry;
 mod errors;
 mod etag;
 mod fault;
@@ -137,6 +140,7 @@ mod routes;
 mod security_headers;
 mod server;
 mod spec;
+mod spent_tokens;
 mod state;
 mod store;
 mod sync;
@@ -145,6 +149,7 @@ mod token_ledger;
 #[cfg(feature = "ui")]
 mod ui;
 mod upload;
+mod wire_errors;
 
 pub use auth::{SCOPE_READ, SCOPE_WRITE};
 pub use builder::{

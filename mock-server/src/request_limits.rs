@@ -1,11 +1,11 @@
 //! Limits on the request head that the server answers with the API's JSON error.
 //!
-//! hyper answers a head it cannot parse or hold with a bare status and no body. Its own limits
-//! are set above these (see [`configure`]), so that a long request target is a JSON 414 and too
-//! many or too large headers a JSON 431; only heads past hyper's limits still get its bare
-//! answer.
+//! hyper answers a head it cannot parse or hold by itself. Its own limits are set above these
+//! (see [`configure`]), so that a long request target or too many or too large headers reach
+//! the application and get its 414 or 431; a head past hyper's limits gets hyper's answer, which
+//! [`wire_errors`](crate::wire_errors) turns into the same JSON error.
 
-use http::{Request, StatusCode};
+use http::Request;
 use hyper::server::conn::http1;
 
 use crate::errors::ApiError;
@@ -30,12 +30,7 @@ pub(crate) fn configure(builder: &mut http1::Builder) {
 pub(crate) fn check<B>(req: &Request<B>) -> Result<(), ApiError> {
     let target = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
     if target > MAX_URI {
-        return Err(ApiError::new(
-            StatusCode::URI_TOO_LONG,
-            "uri_too_long",
-            414_001,
-            format!("The request target is longer than {MAX_URI} bytes"),
-        ));
+        return Err(ApiError::uri_too_long(MAX_URI));
     }
     let headers = req.headers();
     let bytes: usize = headers
@@ -43,15 +38,7 @@ pub(crate) fn check<B>(req: &Request<B>) -> Result<(), ApiError> {
         .map(|(name, value)| name.as_str().len() + value.len())
         .sum();
     if headers.len() > MAX_HEADERS || bytes > MAX_HEADER_BYTES {
-        return Err(ApiError::new(
-            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            "headers_too_large",
-            431_001,
-            format!(
-                "The request has more than {MAX_HEADERS} header fields or more than \
-                 {MAX_HEADER_BYTES} bytes of them"
-            ),
-        ));
+        return Err(ApiError::headers_too_large(MAX_HEADERS, MAX_HEADER_BYTES));
     }
     Ok(())
 }

@@ -12,12 +12,12 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, watch};
 use tokio::task::{JoinHandle, JoinSet};
-use tower::Service;
 
 use crate::app::DropSignal;
 use crate::body_timeout::IdleTimeoutBody;
 use crate::builder::PeopleMockBuilder;
 use crate::conn_limit::ConnectionCap;
+use crate::entry::Entry;
 use crate::fault::{Fault, FaultId, FaultInfo};
 use crate::journal::{Expect, JournalEntry};
 use crate::state::{MockState, PersonSnapshot};
@@ -68,7 +68,7 @@ impl PeopleMock {
         let timeout = config.header_read_timeout;
         let task = tokio::spawn(accept_loop(
             listener,
-            state.router(),
+            Entry::new(state.clone()),
             state.clone(),
             stopped,
             timeout,
@@ -199,7 +199,7 @@ impl Drop for PeopleMock {
 
 async fn accept_loop(
     listener: TcpListener,
-    router: Router,
+    entry: Entry,
     state: MockState,
     mut stopped: watch::Receiver<bool>,
     header_timeout: Duration,
@@ -217,7 +217,7 @@ async fn accept_loop(
                     };
                     let serve = serve_connection(
                         stream,
-                        router.clone(),
+                        entry.clone(),
                         state.clone(),
                         stopped.clone(),
                         header_timeout,
@@ -242,7 +242,7 @@ async fn accept_loop(
 
 async fn serve_connection(
     stream: TcpStream,
-    router: Router,
+    entry: Entry,
     state: MockState,
     mut stopped: watch::Receiver<bool>,
     header_timeout: Duration,
@@ -268,22 +268,8 @@ async fn serve_connection(
                 )
             }
         });
-        let passed = crate::gate::check(&req, &state.inner.config.net);
-        // The `/people…` routes skip the router's matching (see `app::serve_api`).
-        let api = crate::app::is_api_request(&req).then(|| state.clone());
-        let mut router = router.clone();
-        let state = state.clone();
-        async move {
-            let passed = match passed {
-                Ok(passed) => passed,
-                Err(refusal) => return Ok::<_, std::convert::Infallible>(*refusal),
-            };
-            let response = match api {
-                Some(state) => crate::app::serve_api(state, req).await,
-                None => router.call(req).await?,
-            };
-            Ok(passed.finish(response, &state.inner.config.net))
-        }
+        let entry = entry.clone();
+        async move { Ok::<_, std::convert::Infallible>(entry.serve(req, true).await) }
     });
     let mut builder = http1::Builder::new();
     builder.timer(TokioTimer::new());
@@ -291,6 +277,7 @@ async fn serve_connection(
         crate::forever::finite(header_timeout).filter(|timeout| !timeout.is_zero()),
     );
     crate::request_limits::configure(&mut builder);
+    let stream = crate::wire_errors::JsonWireErrors::new(stream);
     let connection = builder.serve_connection(TokioIo::new(stream), service);
     tokio::pin!(connection);
     tokio::select! {

@@ -69,9 +69,10 @@ impl MockState {
         }
     }
 
-    /// The axum router serving this state.
+    /// The axum router serving this state: every request takes the path a request over the
+    /// socket takes (the `Host`, admin and CORS checks included).
     pub fn router(&self) -> axum::Router {
-        crate::app::router(self.clone())
+        crate::entry::Entry::new(self.clone()).into_router()
     }
 
     /// Id of the default client (`demo-client`), or of the first configured

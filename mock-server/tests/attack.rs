@@ -547,6 +547,90 @@ async fn head_limits_answer_json() {
     .assert_error(431, "headers_too_large");
 }
 
+/// Heads hyper cannot parse or hold never reach the application; their answers have the
+/// contract's shape all the same.
+#[tokio::test]
+async fn heads_hyper_refuses_answer_json() {
+    let mock = PeopleMock::start().await;
+    for garbage in [
+        &b"GARBAGE\r\n\r\n"[..],
+        b"GET /api/v1/people HTTP/9.9\r\nHost: localhost\r\n\r\n",
+        b"GET /api/v1/people HTTP/1.1\r\nHost: localhost\r\nBad Header: x\r\n\r\n",
+        b"GET /api/v1/peo\x01ple HTTP/1.1\r\nHost: localhost\r\n\r\n",
+    ] {
+        exchange(mock.addr(), garbage)
+            .await
+            .assert_error(400, "malformed_request");
+    }
+    // Past hyper's own limits: a 500 KiB head, 1,200 fields, a 70 KiB target.
+    let huge = format!(
+        "GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: {}\r\n\r\n",
+        "a".repeat(500 * 1024)
+    );
+    exchange(mock.addr(), huge.as_bytes())
+        .await
+        .assert_error(431, "headers_too_large");
+    let fields: String = (0..1200).map(|i| format!("X-H{i}: v\r\n")).collect();
+    let many = format!("GET / HTTP/1.1\r\nHost: localhost\r\n{fields}\r\n");
+    exchange(mock.addr(), many.as_bytes())
+        .await
+        .assert_error(431, "headers_too_large");
+    let long = format!(
+        "GET /{} HTTP/1.1\r\nHost: localhost\r\n\r\n",
+        "a".repeat(70 * 1024)
+    );
+    exchange(mock.addr(), long.as_bytes())
+        .await
+        .assert_error(414, "uri_too_long");
+}
+
+/// A malformed request after a good one on the same connection: the first answer is untouched,
+/// the second is the JSON error.
+#[tokio::test]
+async fn a_pipelined_malformed_request_answers_json() {
+    let mock = PeopleMock::start().await;
+    let bytes = b"GET /api/v1/openapi.json HTTP/1.1\r\nHost: localhost\r\n\r\nNOT HTTP\r\n\r\n";
+    let run = async {
+        let mut stream = TcpStream::connect(mock.addr()).await.unwrap();
+        stream.write_all(bytes).await.unwrap();
+        let mut out = Vec::new();
+        let _ = stream.read_to_end(&mut out).await;
+        out
+    };
+    let out = tokio::time::timeout(BOUND, run).await.unwrap();
+    let first = parse(&out);
+    assert_eq!(first.status, 200);
+    let length: usize = first.header("content-length").unwrap().parse().unwrap();
+    let spec: Value = serde_json::from_slice(&first.body[..length]).unwrap();
+    assert_eq!(spec["openapi"], "3.0.3");
+    parse(&first.body[length..]).assert_error(400, "malformed_request");
+}
+
+/// Names RFC 6761 keeps for loopback, and the fully qualified form of a name, are answered.
+#[tokio::test]
+async fn loopback_names_and_trailing_dots_are_answered() {
+    let mock = PeopleMock::builder()
+        .allowed_host("mock.internal")
+        .start()
+        .await;
+    for host in [
+        "localhost.",
+        "localhost.:80",
+        "app.localhost:5173",
+        "mock.internal.",
+    ] {
+        let host = format!("Host: {host}");
+        let answer = send(mock.addr(), &["GET /__mock/config HTTP/1.1", &host], b"").await;
+        assert_eq!(answer.status, 200, "{host}: {answer:?}");
+    }
+    for host in ["evillocalhost", "localhost.evil.example", ".localhost"] {
+        let host = format!("Host: {host}");
+        send(mock.addr(), &["GET /__mock/config HTTP/1.1", &host], b"")
+            .await
+            .assert_error(421, "host_not_allowed");
+    }
+}
+
 /// POST /api/v1/people with `content_type` and a valid body.
 async fn create_with(mock: &PeopleMock, token: &str, content_type: &str, lname: &str) -> Answer {
     let body = format!(r#"{{"fname":"Ada","lname":"{lname}"}}"#);

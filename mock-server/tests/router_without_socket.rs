@@ -249,3 +249,48 @@ async fn the_state_of_a_running_server_is_shared_with_its_router() {
         .unwrap();
     assert_eq!(resp.status(), 401, "a reset forgets tokens");
 }
+
+/// The router takes the path a request over the socket takes: the admin surface's guard and
+/// CORS apply without a socket too. The `Host` check does not: no browser, no rebinding.
+#[tokio::test]
+async fn the_router_applies_the_socket_checks() {
+    let router = PeopleMock::builder().into_router();
+    let cross_site = Request::post("/__mock/faults")
+        .header("host", "localhost")
+        .header("origin", "https://evil.example")
+        .header("content-type", "application/json")
+        .body(Body::from(r#"{"kind":"status","status":503}"#))
+        .unwrap();
+    let (status, body) = oneshot(&router, cross_site).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body["error"], "origin_refused");
+
+    let text_plain = Request::post("/__mock/faults")
+        .header("content-type", "text/plain")
+        .body(Body::from(r#"{"kind":"status","status":503}"#))
+        .unwrap();
+    let (status, _) = oneshot(&router, text_plain).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+
+    let preflight = Request::options("/api/v1/people")
+        .header("host", "localhost")
+        .header("origin", "http://localhost:5173")
+        .header("access-control-request-method", "POST")
+        .body(Body::empty())
+        .unwrap();
+    let response = router.clone().oneshot(preflight).await.unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        "http://localhost:5173"
+    );
+
+    let (status, _) = oneshot(&router, get("/api/v1/openapi.json", "x")).await;
+    assert_eq!(status, StatusCode::OK, "no Host is fine in process");
+    let named = Request::get("/api/v1/openapi.json")
+        .header("host", "mock.test")
+        .body(Body::empty())
+        .unwrap();
+    let (status, _) = oneshot(&router, named).await;
+    assert_eq!(status, StatusCode::OK, "any Host is fine in process");
+}

@@ -2574,6 +2574,7 @@ OAuth 2.0 shape (`OAuthError`). No error body ever holds a stack trace, an inter
 | 400 | `invalid_multipart` | 400003 | the body is not valid `multipart/form-data` |
 | 400 | `invalid_header` | 400004 | a malformed `If-Match` |
 | 400 | `invalid_host` | 400005 | an HTTP/1.1 request without `Host`, or with more than one |
+| 400 | `malformed_request` | 400006 | a request line or header field that is not valid HTTP/1.1 (answered before the request is routed) |
 | 401 | `missing_token` | 401001 | no bearer token |
 | 401 | `invalid_token` | 401002 | an unknown, expired or revoked token |
 | 403 | `insufficient_scope` | 403001 | the token lacks the scope |
@@ -2591,7 +2592,7 @@ OAuth 2.0 shape (`OAuthError`). No error body ever holds a stack trace, an inter
 | 414 | `uri_too_long` | 414001 | a request target over 8 KiB |
 | 415 | `unsupported_media_type` | 415001 | request `Content-Type` not accepted on that route, or a JSON body with a `charset` other than UTF-8 |
 | 415 | `unsupported_image` | 415002 | a photo that is not PNG, JPEG, GIF or WebP, or whose bytes lack that format's signature |
-| 421 | `host_not_allowed` | 421001 | a `Host` that is not a loopback name, an IP literal or a name the server was told to answer to |
+| 421 | `host_not_allowed` | 421001 | a `Host` that is not a loopback name (`localhost`, `*.localhost`, with or without the trailing dot), an IP literal or a name the server was told to answer to |
 | 422 | `validation_failed` | 422001 | a missing, empty, too long or invalid field, or `lname` in the body ≠ the path |
 | 422 | `missing_file` | 422002 | an upload without its `file` / `files` part |
 | 429 | `rate_limited` | 429001 | over the rate limit (`Retry-After`) |
@@ -2688,7 +2689,9 @@ issued along the chain of rotations answer as revoked.
 
 A client holds a bounded number of live grants (an access token and its refresh token each;
 1000 by default on the mock server): when it is issued one more, its oldest grant is forgotten,
-and those tokens answer as unknown.
+and those tokens answer as unknown. Retired refresh tokens are remembered apart (as many per
+client), so one presented again still revokes its chain after the grant that issued it was
+forgotten.
 
 Both successes and errors carry `Cache-Control: no-store`. Errors use the OAuth 2.0 shape.
 The token endpoint is not rate limited. Any other method answers `405` with `Allow: POST`.
