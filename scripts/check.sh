@@ -41,6 +41,9 @@ fi
 step "spec: openapi-spec-validator"
 "$VENV/bin/openapi-spec-validator" spec/people.yaml
 
+step "module import cycles: scripts/module-cycles.py"
+python3 scripts/module-cycles.py
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

@@ -7,9 +7,10 @@ use axum::response::{IntoResponse, Response};
 use http::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 
+use crate::body::read_json_object;
 use crate::errors::{ApiError, Detail};
 use crate::fault::{Fault, FaultId};
-use crate::people::{empty, json_response, read_json_object};
+use crate::respond::{empty, json_response};
 use crate::routes::AdminRoute;
 use crate::state::MockState;
 
@@ -204,7 +205,7 @@ fn find_fault(state: &MockState, id: &str) -> Result<crate::fault::FaultInfo, Ap
 /// The JSON object body of an admin write (`{}` when it says nothing more).
 async fn json_body(state: &MockState, req: Request) -> Result<Map<String, Value>, ApiError> {
     let (parts, body) = req.into_parts();
-    read_json_object(state, &parts.headers, body).await
+    read_json_object(state.inner.config.json_limit, &parts.headers, body).await
 }
 
 /// Handles one admin request (the method is already known to be allowed).

@@ -2,7 +2,6 @@
 //! limit, scope) and the outer layer that applies faults, strips bodies from
 //! HEAD responses, logs and records each request.
 
-use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
@@ -13,21 +12,16 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use http::header::CONTENT_LENGTH;
 use http::{HeaderValue, Method};
-use tokio::sync::Notify;
 
 use crate::auth::{SCOPE_READ, SCOPE_WRITE};
 use crate::errors::ApiError;
-use crate::fault::{self, FaultKind};
-use crate::journal::JournalEntry;
+use crate::fault::{self, DropSignal, FaultKind};
+use crate::journal_entry::JournalEntry;
 use crate::linger::{SharedBody, linger};
 use crate::rate_limit::RateStatus;
-use crate::routes::Route;
+use crate::routes::{Route, is_admin_path};
 use crate::state::MockState;
 use crate::{admin, attachments, people, photo, spec, token_endpoint};
-
-/// Asks the connection's task to close the socket without answering.
-#[derive(Debug, Clone)]
-pub(crate) struct DropSignal(pub(crate) Arc<Notify>);
 
 /// Builds the router of the pages, with every other request answered by [`serve_api`].
 pub(crate) fn router(state: MockState) -> Router {
@@ -41,11 +35,6 @@ pub(crate) fn router(state: MockState) -> Router {
     pages
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .fallback(move |req: Request| serve_api(state.clone(), req))
-}
-
-/// Whether `path` is on the admin surface.
-pub(crate) fn is_admin_path(path: &str) -> bool {
-    path == "/__mock" || path.starts_with("/__mock/")
 }
 
 /// Keeps the headers of a response (with its `Content-Length`) and drops its body.

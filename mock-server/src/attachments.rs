@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::errors::ApiError;
 use crate::etag::parse_if_match;
 use crate::negotiation::require_json_accept;
-use crate::people::{empty, json_response, set_header};
+use crate::respond::{empty, json_response, set_header};
 use crate::routes::person_path;
 use crate::state::MockState;
 use crate::store::Attachment;

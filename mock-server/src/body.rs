@@ -5,6 +5,9 @@ use bytes::{Bytes, BytesMut};
 use http::HeaderMap;
 use http::header::CONTENT_LENGTH;
 use http_body_util::BodyExt;
+use serde_json::{Map, Value};
+
+use crate::errors::ApiError;
 
 /// Why a body could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +50,26 @@ pub(crate) async fn read_limited(
         }
     }
     Ok(buf.freeze())
+}
+
+/// Reads a JSON object body of at most `limit` bytes (the JSON limit).
+pub(crate) async fn read_json_object(
+    limit: u64,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Map<String, Value>, ApiError> {
+    let bytes = read_limited(headers, body, limit)
+        .await
+        .map_err(|e| match e {
+            ReadError::TooLarge => ApiError::payload_too_large("json_limit", limit),
+            ReadError::Broken => ApiError::invalid_json("The request body could not be read"),
+        })?;
+    let value: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| ApiError::invalid_json(format!("The body is not valid JSON: {e}")))?;
+    match value {
+        Value::Object(map) => Ok(map),
+        _ => Err(ApiError::invalid_json("The body must be a JSON object")),
+    }
 }
 
 #[cfg(test)]

@@ -1,47 +1,15 @@
 //! [`PeopleMockBuilder`]: every setting of the server, with its default.
 
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use crate::auth::{Client, SCOPE_READ, SCOPE_WRITE};
-use crate::server::PeopleMock;
+use crate::config::{
+    Config, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, READER_CLIENT_ID, READER_CLIENT_SECRET,
+};
 use crate::state::MockState;
 
-/// Id of the default read-write client.
-pub const DEMO_CLIENT_ID: &str = "demo-client";
-/// Secret of the default read-write client.
-pub const DEMO_CLIENT_SECRET: &str = "demo-secret";
-/// Id of the default read-only client.
-pub const READER_CLIENT_ID: &str = "reader";
-/// Secret of the default read-only client.
-pub const READER_CLIENT_SECRET: &str = "reader-secret";
-
-/// Default bound on the bytes the request journal holds.
-pub const DEFAULT_JOURNAL_BYTES: usize = 8 * 1024 * 1024;
-
-/// The settings of a server.
-#[derive(Debug, Clone)]
-pub(crate) struct Config {
-    pub(crate) token_ttl: Duration,
-    pub(crate) refresh_ttl: Duration,
-    pub(crate) rate_limit: u32,
-    pub(crate) rate_window: Duration,
-    pub(crate) photo_limit: u64,
-    pub(crate) attachment_file_limit: u64,
-    pub(crate) attachment_request_limit: u64,
-    pub(crate) json_limit: u64,
-    pub(crate) clients: Vec<Client>,
-    pub(crate) people: usize,
-    pub(crate) journal: usize,
-    pub(crate) journal_bytes: usize,
-    pub(crate) max_tokens_per_client: usize,
-    pub(crate) addr: SocketAddr,
-    pub(crate) header_read_timeout: Duration,
-    pub(crate) body_read_timeout: Duration,
-    pub(crate) net: crate::net_config::NetConfig,
-}
-
-/// Configures and starts a [`PeopleMock`].
+/// Configures and starts a [`PeopleMock`](crate::PeopleMock).
 ///
 /// | setting | default |
 /// |---|---|
@@ -75,25 +43,7 @@ pub struct PeopleMockBuilder {
 impl Default for PeopleMockBuilder {
     fn default() -> Self {
         Self {
-            config: Config {
-                token_ttl: Duration::from_secs(3600),
-                refresh_ttl: Duration::from_secs(24 * 3600),
-                rate_limit: 600,
-                rate_window: Duration::from_secs(60),
-                photo_limit: 5 * 1024 * 1024,
-                attachment_file_limit: 20 * 1024 * 1024,
-                attachment_request_limit: 50 * 1024 * 1024,
-                json_limit: 64 * 1024,
-                clients: Vec::new(),
-                people: 0,
-                journal: 1000,
-                journal_bytes: DEFAULT_JOURNAL_BYTES,
-                max_tokens_per_client: crate::DEFAULT_MAX_TOKENS_PER_CLIENT,
-                addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-                header_read_timeout: Duration::from_secs(10),
-                body_read_timeout: Duration::from_secs(30),
-                net: crate::net_config::NetConfig::default(),
-            },
+            config: Config::default(),
             default_clients: true,
             extra_clients: Vec::new(),
         }
@@ -266,44 +216,59 @@ impl PeopleMockBuilder {
     pub fn into_router(self) -> axum::Router {
         self.into_parts().0
     }
+}
 
-    /// Checks the settings, binds the address and starts serving.
-    ///
-    /// # Errors
-    /// A setting [`validate`](Self::validate) refuses: an error of kind
-    /// [`InvalidInput`](std::io::ErrorKind::InvalidInput) whose
-    /// [`get_ref`](std::io::Error::get_ref) is the [`ConfigError`](crate::ConfigError). On an
-    /// address other than loopback, also `InvalidInput` without an
-    /// [`admin_token`](Self::admin_token), or with the demo clients unless
-    /// [`allow_demo_clients`](Self::allow_demo_clients) is set. Otherwise the error of binding
-    /// the address.
-    pub async fn try_start(self) -> std::io::Result<PeopleMock> {
-        self.validate()
-            .map_err(|err| std::io::Error::new(std::io::ErrorKind::InvalidInput, err))?;
-        let config = self.into_config();
-        let secrets: Vec<&str> = config.clients.iter().map(|c| c.secret.as_str()).collect();
-        if let Some(problem) = config.net.exposure_problem(config.addr, &secrets) {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                problem,
-            ));
+/// The network-facing settings: who may reach the server and how much of it they may hold.
+impl PeopleMockBuilder {
+    /// Accepts requests whose `Host` is `name` (with any port), besides loopback names
+    /// (`localhost`) and IP literals; repeatable. For a server reached through a proxy or a
+    /// container name. Other names get a 421: a page on another site that a rebound DNS name
+    /// points at this server cannot read it.
+    pub fn allowed_host(mut self, name: &str) -> Self {
+        let name = name.trim().to_ascii_lowercase();
+        if !name.is_empty() && !self.config.net.allowed_hosts.contains(&name) {
+            self.config.net.allowed_hosts.push(name);
         }
-        PeopleMock::serve(MockState::new(config)).await
+        self
     }
 
-    /// Checks the settings, binds the address and starts serving.
-    ///
-    /// # Panics
-    /// If a setting is refused or the address cannot be bound; use
-    /// [`try_start`](Self::try_start) to handle that.
-    pub async fn start(self) -> PeopleMock {
-        let addr = self.config.addr;
-        match self.try_start().await {
-            Ok(mock) => mock,
-            Err(err) if err.kind() == std::io::ErrorKind::InvalidInput => {
-                panic!("people-mock could not start: {err}")
-            }
-            Err(err) => panic!("people-mock could not listen on {addr}: {err}"),
+    /// Requires `Authorization: Bearer {token}` on the admin surface (`/__mock/`). Required
+    /// when listening on an address other than loopback. An empty token is no token.
+    pub fn admin_token(mut self, token: &str) -> Self {
+        self.config.net.admin_token = (!token.is_empty()).then(|| token.to_string());
+        self
+    }
+
+    /// Lets pages from `origin` (e.g. `https://app.example`) call the API from a browser; `*`
+    /// lets every origin. Loopback origins (`http://localhost:5173`, `http://127.0.0.1:3000`)
+    /// are always allowed. Never applies to the admin surface.
+    pub fn cors_origin(mut self, origin: &str) -> Self {
+        let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
+        if origin == "*" {
+            self.config.net.cors_any = true;
+        } else if !origin.is_empty() && !self.config.net.cors_origins.contains(&origin) {
+            self.config.net.cors_origins.push(origin);
         }
+        self
+    }
+
+    /// Longest time a request body may take from its first byte to its last, however steadily
+    /// it trickles; past it the connection is closed. Zero turns the limit off. Default 60 s.
+    pub fn body_deadline(mut self, deadline: Duration) -> Self {
+        self.config.net.body_deadline = deadline;
+        self
+    }
+
+    /// Most connections served at once (at least 1); a connection beyond it gets a 503 JSON
+    /// answer and is closed. Default 1024.
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.config.net.max_connections = max.max(1);
+        self
+    }
+
+    /// Lets the demo clients, whose secrets are public, be served on a non-loopback address.
+    pub fn allow_demo_clients(mut self) -> Self {
+        self.config.net.allow_demo_clients = true;
+        self
     }
 }

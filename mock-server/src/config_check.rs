@@ -13,7 +13,7 @@
 //! | `client` | a non-empty id and secret; scopes among `people:read` and `people:write` |
 
 use crate::auth::{Client, KNOWN_SCOPES};
-use crate::builder::Config;
+use crate::config::Config;
 
 /// The most people [`people`](crate::PeopleMockBuilder::people) may generate.
 pub const MAX_GENERATED_PEOPLE: usize = 100_000;

@@ -74,3 +74,11 @@ impl Service<Request> for Entry {
         Box::pin(async move { Ok(entry.serve(req, false).await) })
     }
 }
+
+impl MockState {
+    /// The axum router serving this state: every request takes the path a request over the
+    /// socket takes (the `Host`, admin and CORS checks included).
+    pub fn router(&self) -> axum::Router {
+        Entry::new(self.clone()).into_router()
+    }
+}

@@ -63,6 +63,10 @@ impl FaultKind {
     }
 }
 
+/// Asks the connection's task to close the socket without answering.
+#[derive(Debug, Clone)]
+pub(crate) struct DropSignal(pub(crate) std::sync::Arc<tokio::sync::Notify>);
+
 /// A fault to inject with [`PeopleMock::inject`](crate::PeopleMock::inject).
 ///
 /// ```

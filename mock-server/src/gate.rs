@@ -46,7 +46,7 @@ pub(crate) fn check<B>(
     let checked = request_limits::check(req)
         .and_then(|()| host_guard::check(req, &net.allowed_hosts, from_wire))
         .and_then(|authority| {
-            if crate::app::is_admin_path(req.uri().path()) {
+            if crate::routes::is_admin_path(req.uri().path()) {
                 admin_guard::check(req, authority.as_ref(), net)?;
             }
             Ok(())

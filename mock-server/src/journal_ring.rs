@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use crate::journal::JournalEntry;
+use crate::journal_entry::JournalEntry;
 
 /// Bytes counted for an entry beyond its text: the entry itself and its bookkeeping.
 const ENTRY_OVERHEAD: usize = 128;

@@ -11,7 +11,7 @@ use bytes::Bytes;
 use http::header::CONTENT_TYPE;
 use http::{HeaderValue, StatusCode};
 
-use crate::journal::JournalEntry;
+use crate::journal_entry::JournalEntry;
 
 /// One entry's JSON text, after a comma unless it is the first.
 fn entry_chunk(index: usize, entry: &JournalEntry) -> Bytes {

@@ -110,6 +110,7 @@ mod auth;
 mod body;
 mod body_timeout;
 mod builder;
+mod config;
 mod config_check;
 mod conn_limit;
 mod cors;
@@ -122,6 +123,7 @@ mod gate;
 mod host_guard;
 mod journal;
 mod journal_cap;
+mod journal_entry;
 mod journal_ring;
 mod journal_stream;
 mod linger;
@@ -136,6 +138,7 @@ mod rate_limit;
 mod rate_order;
 mod redaction;
 mod request_limits;
+mod respond;
 mod routes;
 mod security_headers;
 mod server;
@@ -152,15 +155,17 @@ mod upload;
 mod wire_errors;
 
 pub use auth::{SCOPE_READ, SCOPE_WRITE};
-pub use builder::{
-    DEFAULT_JOURNAL_BYTES, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, PeopleMockBuilder, READER_CLIENT_ID,
+pub use builder::PeopleMockBuilder;
+pub use config::{
+    DEFAULT_JOURNAL_BYTES, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, READER_CLIENT_ID,
     READER_CLIENT_SECRET,
 };
 pub use config_check::{ConfigError, MAX_GENERATED_PEOPLE};
 pub use fault::{DEFAULT_PRIORITY, Fault, FaultId, FaultInfo, FaultKind};
 pub use forever::FOREVER;
-pub use journal::{Expect, JournalEntry, REDACTED};
+pub use journal::Expect;
 pub use journal_cap::MAX_VALUE_BYTES as MAX_JOURNAL_VALUE_BYTES;
+pub use journal_entry::{JournalEntry, REDACTED};
 pub use routes::{API_BASE, encode_segment};
 pub use server::PeopleMock;
 pub use spec::{OPENAPI_YAML, openapi_json};

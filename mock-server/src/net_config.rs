@@ -4,8 +4,6 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use crate::builder::{DEMO_CLIENT_SECRET, PeopleMockBuilder, READER_CLIENT_SECRET};
-
 /// Network-facing settings of a server.
 #[derive(Debug, Clone)]
 pub(crate) struct NetConfig {
@@ -54,9 +52,9 @@ impl NetConfig {
     /// Why a server with these settings must not listen on `addr`, if it must not.
     ///
     /// Anything other than a loopback address can be reached by other machines: the admin
-    /// surface then needs a token, and the demo clients, whose secrets are public, need to be
-    /// allowed explicitly.
-    pub(crate) fn exposure_problem(&self, addr: SocketAddr, secrets: &[&str]) -> Option<String> {
+    /// surface then needs a token, and the demo clients (`demo`: the server has one of them),
+    /// whose secrets are public, need to be allowed explicitly.
+    pub(crate) fn exposure_problem(&self, addr: SocketAddr, demo: bool) -> Option<String> {
         if addr.ip().is_loopback() {
             return None;
         }
@@ -65,9 +63,6 @@ impl NetConfig {
                 "{addr} is not a loopback address: an admin token is required (--admin-token TOKEN)"
             ));
         }
-        let demo = secrets
-            .iter()
-            .any(|s| *s == DEMO_CLIENT_SECRET || *s == READER_CLIENT_SECRET);
         if demo && !self.allow_demo_clients {
             return Some(format!(
                 "{addr} is not a loopback address: the demo clients' secrets are public; \
@@ -75,59 +70,5 @@ impl NetConfig {
             ));
         }
         None
-    }
-}
-
-impl PeopleMockBuilder {
-    /// Accepts requests whose `Host` is `name` (with any port), besides loopback names
-    /// (`localhost`) and IP literals; repeatable. For a server reached through a proxy or a
-    /// container name. Other names get a 421: a page on another site that a rebound DNS name
-    /// points at this server cannot read it.
-    pub fn allowed_host(mut self, name: &str) -> Self {
-        let name = name.trim().to_ascii_lowercase();
-        if !name.is_empty() && !self.config.net.allowed_hosts.contains(&name) {
-            self.config.net.allowed_hosts.push(name);
-        }
-        self
-    }
-
-    /// Requires `Authorization: Bearer {token}` on the admin surface (`/__mock/`). Required
-    /// when listening on an address other than loopback. An empty token is no token.
-    pub fn admin_token(mut self, token: &str) -> Self {
-        self.config.net.admin_token = (!token.is_empty()).then(|| token.to_string());
-        self
-    }
-
-    /// Lets pages from `origin` (e.g. `https://app.example`) call the API from a browser; `*`
-    /// lets every origin. Loopback origins (`http://localhost:5173`, `http://127.0.0.1:3000`)
-    /// are always allowed. Never applies to the admin surface.
-    pub fn cors_origin(mut self, origin: &str) -> Self {
-        let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
-        if origin == "*" {
-            self.config.net.cors_any = true;
-        } else if !origin.is_empty() && !self.config.net.cors_origins.contains(&origin) {
-            self.config.net.cors_origins.push(origin);
-        }
-        self
-    }
-
-    /// Longest time a request body may take from its first byte to its last, however steadily
-    /// it trickles; past it the connection is closed. Zero turns the limit off. Default 60 s.
-    pub fn body_deadline(mut self, deadline: Duration) -> Self {
-        self.config.net.body_deadline = deadline;
-        self
-    }
-
-    /// Most connections served at once (at least 1); a connection beyond it gets a 503 JSON
-    /// answer and is closed. Default 1024.
-    pub fn max_connections(mut self, max: usize) -> Self {
-        self.config.net.max_connections = max.max(1);
-        self
-    }
-
-    /// Lets the demo clients, whose secrets are public, be served on a non-loopback address.
-    pub fn allow_demo_clients(mut self) -> Self {
-        self.config.net.allow_demo_clients = true;
-        self
     }
 }

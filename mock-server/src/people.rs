@@ -1,53 +1,21 @@
 //! Handlers of `/people` and `/people/{lname}`.
 
-use axum::body::Body;
 use axum::extract::Request;
 use axum::response::Response;
-use http::header::{CONTENT_TYPE, ETAG, LINK, LOCATION};
-use http::{HeaderMap, HeaderValue, StatusCode};
+use http::header::{ETAG, LINK, LOCATION};
+use http::{HeaderMap, StatusCode};
 use serde_json::{Map, Value};
 
-use crate::body::{ReadError, read_limited};
+use crate::body::read_json_object;
 use crate::errors::{ApiError, Detail};
 use crate::etag::parse_if_match;
 use crate::names::check_name;
 use crate::negotiation::{require_content_type, require_json_accept};
 use crate::paging::{Params, pagination};
+use crate::respond::{empty, json_bytes_response, set_header};
 use crate::routes::person_path;
 use crate::state::MockState;
 use crate::store::PersonJson;
-
-/// A JSON response.
-pub(crate) fn json_response<T: serde::Serialize + ?Sized>(
-    status: StatusCode,
-    value: &T,
-) -> Response {
-    let body = serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec());
-    json_bytes_response(status, body)
-}
-
-/// A response with JSON text already written.
-fn json_bytes_response(status: StatusCode, body: Vec<u8>) -> Response {
-    let mut response = Response::new(Body::from(body));
-    *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    response
-}
-
-/// An empty response with a status.
-pub(crate) fn empty(status: StatusCode) -> Response {
-    let mut response = Response::new(Body::empty());
-    *response.status_mut() = status;
-    response
-}
-
-pub(crate) fn set_header(response: &mut Response, name: http::HeaderName, value: &str) {
-    if let Ok(value) = HeaderValue::from_str(value) {
-        response.headers_mut().insert(name, value);
-    }
-}
 
 /// `host:port` for absolute links: the request's `Host` when it looks like
 /// one, else the server's own address.
@@ -70,27 +38,6 @@ pub(crate) fn link_authority(state: &MockState, headers: &HeaderMap) -> String {
             .get()
             .cloned()
             .unwrap_or_else(|| "localhost".to_string()),
-    }
-}
-
-/// Reads a JSON object body within the JSON limit.
-pub(crate) async fn read_json_object(
-    state: &MockState,
-    headers: &HeaderMap,
-    body: Body,
-) -> Result<Map<String, Value>, ApiError> {
-    let limit = state.inner.config.json_limit;
-    let bytes = read_limited(headers, body, limit)
-        .await
-        .map_err(|e| match e {
-            ReadError::TooLarge => ApiError::payload_too_large("json_limit", limit),
-            ReadError::Broken => ApiError::invalid_json("The request body could not be read"),
-        })?;
-    let value: Value = serde_json::from_slice(&bytes)
-        .map_err(|e| ApiError::invalid_json(format!("The body is not valid JSON: {e}")))?;
-    match value {
-        Value::Object(map) => Ok(map),
-        _ => Err(ApiError::invalid_json("The body must be a JSON object")),
     }
 }
 
@@ -150,7 +97,7 @@ pub(crate) fn list(state: &MockState, req: &Request) -> Result<Response, ApiErro
 pub(crate) async fn create(state: &MockState, req: Request) -> Result<Response, ApiError> {
     let (parts, body) = req.into_parts();
     require_content_type(&parts.headers, &["application/json"])?;
-    let map = read_json_object(state, &parts.headers, body).await?;
+    let map = read_json_object(state.inner.config.json_limit, &parts.headers, body).await?;
     let fname = string_member(&map, "fname")?;
     let lname = string_member(&map, "lname")?;
     let mut details = Vec::new();
@@ -185,7 +132,7 @@ pub(crate) async fn put(
 ) -> Result<Response, ApiError> {
     let (parts, body) = req.into_parts();
     require_content_type(&parts.headers, &["application/json"])?;
-    let map = read_json_object(state, &parts.headers, body).await?;
+    let map = read_json_object(state.inner.config.json_limit, &parts.headers, body).await?;
     let fname = string_member(&map, "fname")?;
     let body_lname = string_member(&map, "lname")?;
     let if_match = parse_if_match(&parts.headers)?;
@@ -217,7 +164,7 @@ pub(crate) async fn patch(
         &parts.headers,
         &["application/merge-patch+json", "application/json"],
     )?;
-    let map = read_json_object(state, &parts.headers, body).await?;
+    let map = read_json_object(state.inner.config.json_limit, &parts.headers, body).await?;
     let fname = match map.get("fname") {
         None => None,
         Some(Value::Null) => Some(None),

@@ -48,6 +48,11 @@ fn decode(segment: &str) -> String {
         .unwrap_or_else(|_| UNDECODABLE.to_string())
 }
 
+/// Whether `path` is on the admin surface.
+pub(crate) fn is_admin_path(path: &str) -> bool {
+    path == "/__mock" || path.starts_with("/__mock/")
+}
+
 /// The admin routes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum AdminRoute {

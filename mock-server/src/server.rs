@@ -13,13 +13,14 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
-use crate::app::DropSignal;
 use crate::body_timeout::IdleTimeoutBody;
 use crate::builder::PeopleMockBuilder;
+use crate::config::{DEMO_CLIENT_SECRET, READER_CLIENT_SECRET};
 use crate::conn_limit::ConnectionCap;
 use crate::entry::Entry;
-use crate::fault::{Fault, FaultId, FaultInfo};
-use crate::journal::{Expect, JournalEntry};
+use crate::fault::{DropSignal, Fault, FaultId, FaultInfo};
+use crate::journal::Expect;
+use crate::journal_entry::JournalEntry;
 use crate::state::{MockState, PersonSnapshot};
 
 /// How long a shutdown waits for requests in flight.
@@ -194,6 +195,52 @@ impl PeopleMock {
 impl Drop for PeopleMock {
     fn drop(&mut self) {
         let _ = self.stop.send(true);
+    }
+}
+
+/// Starting a server from its settings.
+impl PeopleMockBuilder {
+    /// Checks the settings, binds the address and starts serving.
+    ///
+    /// # Errors
+    /// A setting [`validate`](Self::validate) refuses: an error of kind
+    /// [`InvalidInput`](std::io::ErrorKind::InvalidInput) whose
+    /// [`get_ref`](std::io::Error::get_ref) is the [`ConfigError`](crate::ConfigError). On an
+    /// address other than loopback, also `InvalidInput` without an
+    /// [`admin_token`](Self::admin_token), or with the demo clients unless
+    /// [`allow_demo_clients`](Self::allow_demo_clients) is set. Otherwise the error of binding
+    /// the address.
+    pub async fn try_start(self) -> std::io::Result<PeopleMock> {
+        self.validate()
+            .map_err(|err| std::io::Error::new(std::io::ErrorKind::InvalidInput, err))?;
+        let config = self.into_config();
+        let demo = config
+            .clients
+            .iter()
+            .any(|c| c.secret == DEMO_CLIENT_SECRET || c.secret == READER_CLIENT_SECRET);
+        if let Some(problem) = config.net.exposure_problem(config.addr, demo) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                problem,
+            ));
+        }
+        PeopleMock::serve(MockState::new(config)).await
+    }
+
+    /// Checks the settings, binds the address and starts serving.
+    ///
+    /// # Panics
+    /// If a setting is refused or the address cannot be bound; use
+    /// [`try_start`](Self::try_start) to handle that.
+    pub async fn start(self) -> PeopleMock {
+        let addr = self.config.addr;
+        match self.try_start().await {
+            Ok(mock) => mock,
+            Err(err) if err.kind() == std::io::ErrorKind::InvalidInput => {
+                panic!("people-mock could not start: {err}")
+            }
+            Err(err) => panic!("people-mock could not listen on {addr}: {err}"),
+        }
     }
 }
 

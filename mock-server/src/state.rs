@@ -6,9 +6,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::auth::TokenStore;
-use crate::builder::Config;
+use crate::config::{Config, DEMO_CLIENT_ID};
 use crate::fault::{Fault, FaultId, FaultInfo, FaultSet};
-use crate::journal::{Expect, Journal, JournalEntry};
+use crate::journal::{Expect, Journal};
+use crate::journal_entry::JournalEntry;
 use crate::rate_limit::RateLimiter;
 use crate::store::Store;
 
@@ -69,12 +70,6 @@ impl MockState {
         }
     }
 
-    /// The axum router serving this state: every request takes the path a request over the
-    /// socket takes (the `Host`, admin and CORS checks included).
-    pub fn router(&self) -> axum::Router {
-        crate::entry::Entry::new(self.clone()).into_router()
-    }
-
     /// Id of the default client (`demo-client`), or of the first configured
     /// client when the defaults are off (empty when there is none).
     pub fn client_id(&self) -> &str {
@@ -90,7 +85,7 @@ impl MockState {
         let clients = &self.inner.config.clients;
         clients
             .iter()
-            .find(|c| c.id == crate::builder::DEMO_CLIENT_ID)
+            .find(|c| c.id == DEMO_CLIENT_ID)
             .or_else(|| clients.first())
     }
 

@@ -12,7 +12,7 @@ use crate::auth::{KNOWN_SCOPES, RefreshError, basic_credentials, secrets_equal};
 use crate::body::{ReadError, read_limited};
 use crate::errors::oauth_error;
 use crate::negotiation::content_type_essence;
-use crate::people::json_response;
+use crate::respond::json_response;
 use crate::state::MockState;
 
 /// Largest form body.
