@@ -7,9 +7,10 @@ use axum::response::{IntoResponse, Response};
 use http::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 
-use crate::body::read_json_object;
+use crate::body::{read_json_object, string_member};
 use crate::errors::{ApiError, Detail};
 use crate::fault::{Fault, FaultId};
+use crate::json_form::{DataList, PersonJson};
 use crate::respond::{empty, json_response};
 use crate::routes::AdminRoute;
 use crate::state::MockState;
@@ -52,25 +53,16 @@ fn field_u64(map: &Map<String, Value>, name: &str) -> Result<Option<u64>, ApiErr
     }
 }
 
-fn field_str<'a>(map: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>, ApiError> {
-    match map.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(ApiError::invalid_json(format!("'{name}' must be a string"))
-            .with_details(vec![Detail::new(name, "must be a string")])),
-    }
-}
-
 /// Builds a fault from its JSON description.
 pub(crate) fn parse_fault(map: &Map<String, Value>) -> Result<Fault, ApiError> {
-    let kind = field_str(map, "kind")?;
+    let kind = string_member(map, "kind")?;
     let status = field_u64(map, "status")?;
     let retry_after = field_u64(map, "retry_after")?;
     let delay_ms = field_u64(map, "delay_ms")?;
     let times = field_u64(map, "times")?;
     let priority = field_u64(map, "priority")?;
-    let method = field_str(map, "method")?;
-    let path = field_str(map, "path")?;
+    let method = string_member(map, "method")?;
+    let path = string_member(map, "path")?;
 
     let mut details = Vec::new();
     let valid_status = |details: &mut Vec<Detail>| -> u16 {
@@ -180,7 +172,7 @@ async fn add_fault(state: &MockState, req: Request) -> Result<Response, ApiError
 
 async fn revoke(state: &MockState, req: Request) -> Result<Response, ApiError> {
     let map = json_body(state, req).await?;
-    let Some(token) = field_str(&map, "token")? else {
+    let Some(token) = string_member(&map, "token")? else {
         return Err(ApiError::validation(vec![Detail::new(
             "token",
             "is required",
@@ -260,18 +252,12 @@ pub(crate) async fn handle(state: &MockState, route: AdminRoute, req: Request) -
         }
         AdminRoute::Config => Ok(json_response(StatusCode::OK, &state.config_json())),
         AdminRoute::People => {
-            let data: Vec<Value> = state
-                .people()
+            let people = state.people();
+            let list: DataList<_> = people
                 .iter()
-                .map(|p| {
-                    json!({
-                        "fname": p.fname,
-                        "lname": p.lname,
-                        "timestamp": crate::store::format_time(&p.timestamp),
-                    })
-                })
+                .map(|p| PersonJson::new(&p.fname, &p.lname, &p.timestamp))
                 .collect();
-            Ok(json_response(StatusCode::OK, &json!({ "data": data })))
+            Ok(json_response(StatusCode::OK, &list))
         }
     };
     result.unwrap_or_else(IntoResponse::into_response)

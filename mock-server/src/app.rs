@@ -19,7 +19,7 @@ use crate::fault::{self, DropSignal, FaultKind};
 use crate::journal_entry::JournalEntry;
 use crate::linger::{SharedBody, linger};
 use crate::rate_limit::RateStatus;
-use crate::routes::{Route, is_admin_path};
+use crate::routes::{PEOPLE_PATH, Route, TOKEN_PATH, is_admin_path};
 use crate::state::MockState;
 use crate::{admin, attachments, people, photo, spec, token_endpoint};
 
@@ -51,7 +51,7 @@ fn strip_body(response: Response) -> Response {
 /// Whether the server may answer `req` with [`serve_api`] without the router's matching:
 /// the `/people…` routes, under which no page lies (the hot path of the server).
 pub(crate) fn is_api_request<B>(req: &http::Request<B>) -> bool {
-    req.method() != Method::CONNECT && req.uri().path().starts_with("/api/v1/people")
+    req.method() != Method::CONNECT && req.uri().path().starts_with(PEOPLE_PATH)
 }
 
 /// The answer to a request that no page takes: observed, dispatched, and given a
@@ -116,7 +116,7 @@ where
         Some(FaultKind::Status {
             status,
             retry_after,
-        }) => fault::status_response(status, retry_after, path == "/api/v1/oauth/token"),
+        }) => fault::status_response(status, retry_after, path == TOKEN_PATH),
         Some(FaultKind::MalformedBody { status }) => fault::malformed_response(status),
         Some(FaultKind::DropConnection) => {
             let latency = started.elapsed();
@@ -183,7 +183,7 @@ async fn dispatch(State(state): State<MockState>, req: Request) -> Response {
     let path = req.uri().path();
     let Some(route) = Route::parse(path) else {
         let response = ApiError::route_not_found().into_response();
-        if path.starts_with("/api/v1/people") {
+        if path.starts_with(PEOPLE_PATH) {
             let rate = uncounted_rate(&state, &req);
             return with_rate(response, &rate);
         }
@@ -215,7 +215,8 @@ async fn dispatch(State(state): State<MockState>, req: Request) -> Response {
 async fn people_pipeline(state: &MockState, route: Route, req: Request) -> Response {
     let principal = match state.inner.tokens.authenticate(req.headers()) {
         Ok(principal) => principal,
-        Err(error) => return with_rate(error.into_response(), &uncounted_rate(state, &req)),
+        // No valid token: no client to count against, a full window (see `rate_order`).
+        Err(error) => return with_rate(error.into_response(), &state.inner.rate.full()),
     };
     let rate = state
         .inner

@@ -6,15 +6,15 @@ use chrono::Utc;
 use http::StatusCode;
 use http::header::{CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_TYPE, ETAG, LOCATION};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use serde_json::{Value, json};
 
 use crate::errors::ApiError;
 use crate::etag::parse_if_match;
+use crate::files::Attachment;
+use crate::json_form::DataList;
 use crate::negotiation::require_json_accept;
 use crate::respond::{empty, json_response, set_header};
 use crate::routes::person_path;
 use crate::state::MockState;
-use crate::store::Attachment;
 use crate::upload::{Rules, read_upload};
 
 /// RFC 8187 `attr-char`s stay as they are; everything else is encoded.
@@ -54,8 +54,8 @@ pub(crate) fn content_disposition(filename: &str) -> String {
 pub(crate) fn list(state: &MockState, lname: &str, req: &Request) -> Result<Response, ApiError> {
     require_json_accept(req.headers())?;
     let attachments = state.inner.store.attachments(lname)?;
-    let data: Vec<Value> = attachments.iter().map(|a| a.to_json()).collect();
-    Ok(json_response(StatusCode::OK, &json!({ "data": data })))
+    let list: DataList<_> = attachments.iter().map(|a| a.json()).collect();
+    Ok(json_response(StatusCode::OK, &list))
 }
 
 /// `POST /people/{lname}/attachments`.
@@ -103,8 +103,8 @@ pub(crate) async fn upload(
         })
         .collect();
     let stored = store.add_attachments(lname, records)?;
-    let data: Vec<Value> = stored.iter().map(|a| a.to_json()).collect();
-    let mut response = json_response(StatusCode::CREATED, &json!({ "data": data }));
+    let list: DataList<_> = stored.iter().map(|a| a.json()).collect();
+    let mut response = json_response(StatusCode::CREATED, &list);
     set_header(
         &mut response,
         LOCATION,

@@ -7,7 +7,7 @@ use http::header::CONTENT_LENGTH;
 use http_body_util::BodyExt;
 use serde_json::{Map, Value};
 
-use crate::errors::ApiError;
+use crate::errors::{ApiError, Detail};
 
 /// Why a body could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +69,19 @@ pub(crate) async fn read_json_object(
     match value {
         Value::Object(map) => Ok(map),
         _ => Err(ApiError::invalid_json("The body must be a JSON object")),
+    }
+}
+
+/// A member that must be a string when present and not null.
+pub(crate) fn string_member<'a>(
+    map: &'a Map<String, Value>,
+    name: &str,
+) -> Result<Option<&'a str>, ApiError> {
+    match map.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(ApiError::invalid_json(format!("'{name}' must be a string"))
+            .with_details(vec![Detail::new(name, "must be a string")])),
     }
 }
 

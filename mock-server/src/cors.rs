@@ -16,6 +16,7 @@ use http::{HeaderMap, Method, Request, StatusCode};
 
 use crate::errors::ApiError;
 use crate::net_config::NetConfig;
+use crate::routes::is_api_path;
 
 /// The response headers a client of the API reads.
 const EXPOSED: &str = "Location, ETag, Link, X-RateLimit-Limit, X-RateLimit-Remaining, \
@@ -36,11 +37,6 @@ pub(crate) fn origin_refused(origin: &str) -> ApiError {
             crate::errors::printable(origin)
         ),
     )
-}
-
-/// Whether `path` is under the API's base path, where CORS applies.
-pub(crate) fn is_api_path(path: &str) -> bool {
-    path == "/api/v1" || path.starts_with("/api/v1/")
 }
 
 /// Whether `origin` is on a loopback host, over http or https, with any port.

@@ -5,6 +5,24 @@ use http::header::IF_MATCH;
 
 use crate::errors::ApiError;
 
+/// `bytes` in lower-case hex between double quotes.
+pub(crate) fn quoted_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(bytes.len() * 2 + 2);
+    text.push('"');
+    for byte in bytes {
+        text.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        text.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
+    text.push('"');
+    text
+}
+
+/// The ETag of a stored file: its SHA-256 (lower-case hex) between double quotes.
+pub(crate) fn of_sha256(hex: &str) -> String {
+    format!("\"{hex}\"")
+}
+
 /// A parsed `If-Match` header.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum IfMatch {

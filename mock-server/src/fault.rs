@@ -201,7 +201,7 @@ pub struct FaultInfo {
 impl FaultInfo {
     /// Whether the fault still applies to matching requests.
     pub fn is_active(&self) -> bool {
-        self.times.is_none_or(|t| self.uses < t)
+        is_active(self.times, self.uses)
     }
 
     /// The JSON form used by the admin surface.
@@ -265,8 +265,13 @@ impl Entry {
     }
 
     fn active(&self) -> bool {
-        self.fault.times.is_none_or(|t| self.uses < t)
+        is_active(self.fault.times, self.uses)
     }
+}
+
+/// Whether a fault allowed `times` uses (all when `None`) applies after `uses`.
+fn is_active(times: Option<u32>, uses: u32) -> bool {
+    times.is_none_or(|t| uses < t)
 }
 
 /// The injected faults.

@@ -80,7 +80,7 @@ impl JournalEntry {
             "headers": self.headers.iter().map(|(n, v)| [n, v]).collect::<Vec<_>>(),
             "status": self.status,
             "latency_ms": self.latency.as_secs_f64() * 1000.0,
-            "at": crate::store::format_time(&self.at),
+            "at": crate::time_text::format_time(&self.at),
             "truncated": self.truncated,
         })
     }

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use serde_json::{Value, json};
 
 use crate::errors::ApiError;
+use crate::routes::PEOPLE_PATH;
 use crate::store::{ListQuery, SortBy};
 
 /// Largest `per_page`.
@@ -133,7 +134,7 @@ impl Params {
         // Digits and these names are left as they are by form encoding.
         let _ = write!(
             url,
-            "http://{authority}/api/v1/people?page={page}&per_page={}&sortby={sortby}&order={order}",
+            "http://{authority}{PEOPLE_PATH}?page={page}&per_page={}&sortby={sortby}&order={order}",
             self.per_page
         );
         for (name, value) in [("fname", &self.fname), ("lname", &self.lname)] {

@@ -4,18 +4,18 @@ use axum::extract::Request;
 use axum::response::Response;
 use http::header::{ETAG, LINK, LOCATION};
 use http::{HeaderMap, StatusCode};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::body::read_json_object;
+use crate::body::{read_json_object, string_member};
 use crate::errors::{ApiError, Detail};
 use crate::etag::parse_if_match;
+use crate::json_form::PeoplePage;
 use crate::names::check_name;
 use crate::negotiation::{require_content_type, require_json_accept};
 use crate::paging::{Params, pagination};
-use crate::respond::{empty, json_bytes_response, set_header};
+use crate::respond::{empty, json_response, set_header};
 use crate::routes::person_path;
 use crate::state::MockState;
-use crate::store::PersonJson;
 
 /// `host:port` for absolute links: the request's `Host` when it looks like
 /// one, else the server's own address.
@@ -41,38 +41,9 @@ pub(crate) fn link_authority(state: &MockState, headers: &HeaderMap) -> String {
     }
 }
 
-/// A member that must be a string when present and not null.
-fn string_member<'a>(map: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>, ApiError> {
-    match map.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(ApiError::invalid_json(format!("'{name}' must be a string"))
-            .with_details(vec![Detail::new(name, "must be a string")])),
-    }
-}
-
 fn with_etag(mut response: Response, etag: &str) -> Response {
     set_header(&mut response, ETAG, etag);
     response
-}
-
-/// The body of a list page, `{"data":[person,...],"meta":{"pagination":{...}}}`:
-/// the bytes serde_json writes for the same `Value`, written without building one.
-fn list_body(data: &[PersonJson<'_>], pagination: &Value) -> Vec<u8> {
-    let mut out = Vec::with_capacity(512 + 128 * data.len());
-    out.extend_from_slice(b"{\"data\":[");
-    for (i, person) in data.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        person.write_json(&mut out);
-    }
-    out.extend_from_slice(b"],\"meta\":{\"pagination\":");
-    if serde_json::to_writer(&mut out, pagination).is_err() {
-        return b"{}".to_vec();
-    }
-    out.extend_from_slice(b"}}");
-    out
 }
 
 /// `GET /people`.
@@ -86,8 +57,10 @@ pub(crate) fn list(state: &MockState, req: &Request) -> Result<Response, ApiErro
         .list_with(&params.list_query(), |total, data| {
             let count = data.len();
             let (meta, link) = pagination(&params, total, count, &authority);
-            let body = list_body(&data, &meta);
-            (json_bytes_response(StatusCode::OK, body), link)
+            (
+                json_response(StatusCode::OK, &PeoplePage::new(&data, &meta)),
+                link,
+            )
         });
     set_header(&mut response, LINK, &link);
     Ok(response)
@@ -116,10 +89,8 @@ pub(crate) async fn create(state: &MockState, req: Request) -> Result<Response, 
 pub(crate) fn get(state: &MockState, lname: &str, req: &Request) -> Result<Response, ApiError> {
     require_json_accept(req.headers())?;
     let view = state.inner.store.get(lname)?;
-    let mut body = Vec::with_capacity(128);
-    view.json().write_json(&mut body);
     Ok(with_etag(
-        json_bytes_response(StatusCode::OK, body),
+        json_response(StatusCode::OK, &view.json()),
         &view.etag,
     ))
 }
@@ -219,40 +190,4 @@ pub(crate) fn delete(state: &MockState, lname: &str, req: &Request) -> Result<Re
     let if_match = parse_if_match(req.headers())?;
     state.inner.store.delete(lname, if_match.as_ref())?;
     Ok(empty(StatusCode::NO_CONTENT))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::store::PersonView;
-
-    #[test]
-    fn list_body_matches_value_body() {
-        let at = chrono::Utc::now();
-        let page = [
-            PersonView {
-                fname: "Doug".into(),
-                lname: "Farrell".into(),
-                timestamp: at,
-                etag: String::new(),
-            },
-            PersonView {
-                fname: "Zoë \"Q\"".into(),
-                lname: "Lévi-Strauss".into(),
-                timestamp: at,
-                etag: String::new(),
-            },
-        ];
-        let meta =
-            serde_json::json!({"total": 2, "count": 2, "links": {"next": "http://h/x?a=1&b=2"}});
-        for count in 0..=page.len() {
-            let direct: Vec<PersonJson> = page[..count].iter().map(PersonView::json).collect();
-            let data: Vec<Value> = page[..count].iter().map(|p| p.to_json()).collect();
-            let value = serde_json::json!({ "data": data, "meta": { "pagination": meta } });
-            assert_eq!(
-                String::from_utf8(list_body(&direct, &meta)).unwrap(),
-                serde_json::to_string(&value).unwrap()
-            );
-        }
-    }
 }

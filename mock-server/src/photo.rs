@@ -7,10 +7,10 @@ use http::header::{CONTENT_LENGTH, CONTENT_TYPE, ETAG, LOCATION};
 
 use crate::errors::ApiError;
 use crate::etag::parse_if_match;
+use crate::files::Photo;
 use crate::respond::{empty, set_header};
 use crate::routes::person_path;
 use crate::state::MockState;
-use crate::store::Photo;
 use crate::upload::{Rules, read_upload};
 
 /// `POST /people/{lname}/photo`.

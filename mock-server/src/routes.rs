@@ -3,8 +3,30 @@
 use http::Method;
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
 
+/// The API's base path, as a literal for `concat!`.
+macro_rules! api_base {
+    () => {
+        "/api/v1"
+    };
+}
+
 /// The base path of the API.
-pub const API_BASE: &str = "/api/v1";
+pub const API_BASE: &str = api_base!();
+/// The collection of people, under which every `/people…` route lies.
+pub(crate) const PEOPLE_PATH: &str = concat!(api_base!(), "/people");
+/// The token endpoint.
+pub(crate) const TOKEN_PATH: &str = concat!(api_base!(), "/oauth/token");
+/// The interactive docs; Swagger UI's own files are served beside its index page.
+#[cfg(feature = "ui")]
+pub(crate) const DOCS_PATH: &str = concat!(api_base!(), "/ui");
+/// The docs' index page, where `/api/v1/docs` and `/api/v1/ui` redirect.
+pub(crate) const DOCS_INDEX: &str = concat!(api_base!(), "/ui/");
+
+/// Whether `path` is the API's base path or under it.
+pub(crate) fn is_api_path(path: &str) -> bool {
+    path.strip_prefix(API_BASE)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
 
 /// What a path segment that is not valid UTF-8 decodes to: it contains `/`,
 /// which no key may contain, so it never names anything.
@@ -87,7 +109,10 @@ const GET_HEAD: &[Method] = &[Method::GET, Method::HEAD];
 impl Route {
     /// Matches a raw (percent-encoded) path.
     pub(crate) fn parse(path: &str) -> Option<Route> {
-        if let Some(rest) = path.strip_prefix("/api/v1/") {
+        if let Some(rest) = path
+            .strip_prefix(API_BASE)
+            .and_then(|r| r.strip_prefix('/'))
+        {
             // No route has more than four segments: more match nothing.
             let mut segments = [""; 4];
             let mut count = 0;

@@ -61,7 +61,7 @@ pub(crate) fn docs() -> Response {
     *response.status_mut() = StatusCode::PERMANENT_REDIRECT;
     response.headers_mut().insert(
         http::header::LOCATION,
-        HeaderValue::from_static("/api/v1/ui/"),
+        HeaderValue::from_static(crate::routes::DOCS_INDEX),
     );
     response
 }

@@ -1,114 +1,21 @@
-//! The in-memory data: people, their photos and their attachments.
+//! The in-memory data: people, with their photos and attachments (see [`files`](crate::files)).
 //!
 //! One `RwLock` guards the map of people; it is held only for the few
-//! instructions of a read or a write and never across an `.await`. Uploaded
-//! bytes are kept as the chunks they arrived in (shared `Bytes`), so an upload
-//! is stored once and served without copying.
+//! instructions of a read or a write and never across an `.await`.
 
 use std::collections::BTreeMap;
-use std::convert::Infallible;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 
-use axum::body::Body;
-use bytes::Bytes;
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use crate::errors::ApiError;
-use crate::etag::IfMatch;
+use crate::etag::{IfMatch, quoted_hex};
+use crate::files::{Attachment, Photo};
+use crate::json_form::PersonJson;
+use crate::seeds::SEEDS;
 use crate::sync::{read, write};
-
-/// The three people present on start and after a reset.
-pub(crate) const SEEDS: [(&str, &str); 3] = [
-    ("Doug", "Farrell"),
-    ("Kent", "Brockman"),
-    ("Bunny", "Easter"),
-];
-
-const FIRST_NAMES: [&str; 12] = [
-    "Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Margaret", "Ken", "Frances", "Niklaus",
-    "Radia", "Tony",
-];
-const LAST_NAMES: [&str; 12] = [
-    "Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Hamilton", "Thompson", "Allen",
-    "Wirth", "Perlman", "Hoare",
-];
-
-/// Stored bytes: the chunks an upload arrived in.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Blob {
-    chunks: Vec<Bytes>,
-    len: u64,
-}
-
-impl Blob {
-    pub(crate) fn new(chunks: Vec<Bytes>) -> Self {
-        let len = chunks.iter().map(|c| c.len() as u64).sum();
-        Self { chunks, len }
-    }
-
-    pub(crate) fn len(&self) -> u64 {
-        self.len
-    }
-
-    /// A response body streaming the stored chunks (no copy).
-    pub(crate) fn body(&self) -> Body {
-        let chunks = self.chunks.clone();
-        Body::from_stream(futures::stream::iter(
-            chunks.into_iter().map(Ok::<Bytes, Infallible>),
-        ))
-    }
-}
-
-/// A person's photo.
-#[derive(Debug)]
-pub(crate) struct Photo {
-    pub(crate) content_type: String,
-    pub(crate) blob: Blob,
-    pub(crate) sha256: String,
-    #[allow(dead_code)]
-    pub(crate) caption: Option<String>,
-}
-
-impl Photo {
-    pub(crate) fn etag(&self) -> String {
-        format!("\"{}\"", self.sha256)
-    }
-}
-
-/// A stored attachment.
-#[derive(Debug)]
-pub(crate) struct Attachment {
-    pub(crate) id: String,
-    pub(crate) filename: String,
-    pub(crate) content_type: String,
-    pub(crate) sha256: String,
-    pub(crate) uploaded_at: DateTime<Utc>,
-    pub(crate) note: Option<String>,
-    pub(crate) blob: Blob,
-}
-
-impl Attachment {
-    pub(crate) fn etag(&self) -> String {
-        format!("\"{}\"", self.sha256)
-    }
-
-    pub(crate) fn to_json(&self) -> serde_json::Value {
-        let mut value = serde_json::json!({
-            "id": self.id,
-            "filename": self.filename,
-            "content_type": self.content_type,
-            "size": self.blob.len(),
-            "sha256": self.sha256,
-            "uploaded_at": format_time(&self.uploaded_at),
-        });
-        if let (Some(note), Some(map)) = (&self.note, value.as_object_mut()) {
-            map.insert("note".into(), serde_json::Value::String(note.clone()));
-        }
-        value
-    }
-}
 
 /// A live person.
 #[derive(Debug)]
@@ -138,33 +45,10 @@ pub(crate) struct PersonView {
     pub(crate) etag: String,
 }
 
-/// The JSON form of a person, serialised without building a `Value` (the
-/// members in sorted order, as a `Value` holds them).
-#[derive(Debug, serde::Serialize)]
-pub(crate) struct PersonJson<'a> {
-    fname: &'a str,
-    lname: &'a str,
-    timestamp: TimeText,
-}
-
 impl PersonView {
-    /// The person's JSON form, ready to serialise.
+    /// The person's JSON form.
     pub(crate) fn json(&self) -> PersonJson<'_> {
-        PersonJson {
-            fname: &self.fname,
-            lname: &self.lname,
-            timestamp: TimeText::new(&self.timestamp),
-        }
-    }
-
-    /// The person as a `Value`: the reference the direct serialisations are checked against.
-    #[cfg(test)]
-    pub(crate) fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "fname": self.fname,
-            "lname": self.lname,
-            "timestamp": format_time(&self.timestamp),
-        })
+        PersonJson::new(&self.fname, &self.lname, &self.timestamp)
     }
 }
 
@@ -195,97 +79,6 @@ pub(crate) struct Store {
     live: AtomicUsize,
     versions: AtomicU64,
     attachment_ids: AtomicU64,
-}
-
-/// `bytes` in lower-case hex between double quotes.
-fn quoted_hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut text = String::with_capacity(bytes.len() * 2 + 2);
-    text.push('"');
-    for byte in bytes {
-        text.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        text.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
-    }
-    text.push('"');
-    text
-}
-
-/// RFC 3339 UTC with microseconds and a `Z`.
-pub(crate) fn format_time(time: &DateTime<Utc>) -> String {
-    TimeText::new(time).as_str().to_string()
-}
-
-/// A time as [`format_time`] writes it, without a heap allocation in the usual
-/// case (a four-digit year, no leap second), where it is written digit by
-/// digit; chrono writes the others.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum TimeText {
-    Usual([u8; 27]),
-    Other(String),
-}
-
-impl PersonJson<'_> {
-    /// Appends the person's JSON text: the bytes serde_json writes for it.
-    pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(b"{\"fname\":");
-        write_json_str(out, self.fname);
-        out.extend_from_slice(b",\"lname\":");
-        write_json_str(out, self.lname);
-        out.extend_from_slice(b",\"timestamp\":");
-        write_json_str(out, self.timestamp.as_str());
-        out.push(b'}');
-    }
-}
-
-/// Appends `text` as a JSON string, escaped as serde_json escapes it.
-fn write_json_str(out: &mut Vec<u8>, text: &str) {
-    // Writing to a `Vec` cannot fail.
-    let _ = serde_json::to_writer(&mut *out, text);
-}
-
-impl TimeText {
-    pub(crate) fn new(time: &DateTime<Utc>) -> Self {
-        use chrono::{Datelike, Timelike};
-        let naive = time.naive_utc();
-        let (date, clock) = (naive.date(), naive.time());
-        let nanos = clock.nanosecond();
-        match u32::try_from(date.year()) {
-            Ok(year @ 0..=9999) if nanos < 1_000_000_000 => {
-                let mut text = *b"0000-00-00T00:00:00.000000Z";
-                put_digits(&mut text[0..4], year);
-                put_digits(&mut text[5..7], date.month());
-                put_digits(&mut text[8..10], date.day());
-                put_digits(&mut text[11..13], clock.hour());
-                put_digits(&mut text[14..16], clock.minute());
-                put_digits(&mut text[17..19], clock.second());
-                put_digits(&mut text[20..26], nanos / 1_000);
-                TimeText::Usual(text)
-            }
-            _ => TimeText::Other(time.to_rfc3339_opts(SecondsFormat::Micros, true)),
-        }
-    }
-
-    pub(crate) fn as_str(&self) -> &str {
-        match self {
-            // Only ASCII digits and separators are ever written there.
-            TimeText::Usual(text) => std::str::from_utf8(text).unwrap_or_default(),
-            TimeText::Other(text) => text,
-        }
-    }
-}
-
-impl serde::Serialize for TimeText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-/// Writes the last `digits.len()` decimal digits of `value` into `digits`.
-fn put_digits(digits: &mut [u8], mut value: u32) {
-    for digit in digits.iter_mut().rev() {
-        *digit = b'0' + (value % 10) as u8;
-        value /= 10;
-    }
 }
 
 fn lookup_error(slot: Option<&Slot>, lname: &str) -> ApiError {
@@ -367,12 +160,7 @@ impl Store {
         }
         // An unchecked setting above the bound (see `PeopleMockBuilder::into_parts`) gets the bound.
         for i in 0..extra.min(crate::MAX_GENERATED_PEOPLE) {
-            let fname = FIRST_NAMES[i % FIRST_NAMES.len()];
-            let lname = format!(
-                "{}{}",
-                LAST_NAMES[(i / FIRST_NAMES.len()) % LAST_NAMES.len()],
-                i + 1
-            );
+            let (fname, lname) = crate::seeds::generated(i);
             let at = now + chrono::Duration::microseconds((i + SEEDS.len()) as i64);
             map.insert(lname, Slot::Live(self.new_person(fname, at)));
         }
@@ -422,11 +210,7 @@ impl Store {
         let (total, page) = self.page(&map, query);
         let page = page
             .into_iter()
-            .map(|(lname, p)| PersonJson {
-                fname: &p.fname,
-                lname,
-                timestamp: TimeText::new(&p.timestamp),
-            })
+            .map(|(lname, p)| PersonJson::new(&p.fname, lname, &p.timestamp))
             .collect();
         f(total, page)
     }
@@ -723,59 +507,6 @@ mod tests {
         }
         store.seed(0);
         assert_eq!(store.list(&query(SortBy::Lname, false)).0, 3);
-    }
-
-    #[test]
-    fn times_format_as_chrono_does() {
-        use chrono::{TimeZone, Timelike};
-        let mut times = vec![
-            Utc::now(),
-            Utc.with_ymd_and_hms(1, 1, 1, 0, 0, 0).unwrap(),
-            Utc.with_ymd_and_hms(999, 12, 31, 23, 59, 59).unwrap(),
-            Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap(),
-            Utc.with_ymd_and_hms(10_000, 1, 1, 0, 0, 0).unwrap(),
-            Utc.with_ymd_and_hms(-1, 6, 15, 12, 30, 45).unwrap(),
-            Utc.with_ymd_and_hms(2026, 2, 28, 9, 5, 7).unwrap(),
-        ];
-        let nanos = [
-            0,
-            1,
-            999,
-            1_000,
-            123_456_789,
-            999_999_999,
-            1_000_000_000,
-            1_999_999_999,
-        ];
-        let base = times.clone();
-        for time in base {
-            for n in nanos {
-                if let Some(t) = time.with_nanosecond(n) {
-                    times.push(t);
-                }
-            }
-        }
-        for time in times {
-            assert_eq!(
-                format_time(&time),
-                time.to_rfc3339_opts(SecondsFormat::Micros, true),
-                "{time:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn direct_json_matches_value_json() {
-        let store = Store::default();
-        store.seed(0);
-        store.create("Zoë \"Q\"", "Lévi-Strauss").unwrap();
-        for view in store.snapshot() {
-            let reference = serde_json::to_vec(&view.to_json()).unwrap();
-            assert_eq!(serde_json::to_vec(&view.json()).unwrap(), reference);
-            let mut written = Vec::new();
-            view.json().write_json(&mut written);
-            assert_eq!(written, reference);
-        }
     }
 
     #[test]

@@ -21,8 +21,7 @@ use http::header::{
 use http::{HeaderMap, Method, StatusCode};
 use sha2::{Digest, Sha256};
 
-/// Where the docs live; Swagger UI's own files are served beside its index page.
-const DOCS: &str = "/api/v1/ui";
+use crate::routes::{DOCS_INDEX, DOCS_PATH};
 
 const HTML: &str = "text/html; charset=utf-8";
 const JS: &str = "text/javascript; charset=utf-8";
@@ -151,7 +150,7 @@ async fn to_docs_index() -> Response {
     let mut response = Response::new(Body::empty());
     *response.status_mut() = StatusCode::PERMANENT_REDIRECT;
     let headers = response.headers_mut();
-    headers.insert(LOCATION, HeaderValue::from_static("/api/v1/ui/"));
+    headers.insert(LOCATION, HeaderValue::from_static(DOCS_INDEX));
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     response
 }
@@ -163,14 +162,14 @@ pub fn routes() -> Router {
         .route("/", serve(|own| &own.demo_page))
         .route("/assets/app.js", serve(|own| &own.demo_js))
         .route("/assets/style.css", serve(|own| &own.demo_css))
-        .route(DOCS, get(to_docs_index).fallback(method_not_allowed))
-        .route("/api/v1/ui/", serve(|own| &own.docs_page))
+        .route(DOCS_PATH, get(to_docs_index).fallback(method_not_allowed))
+        .route(DOCS_INDEX, serve(|own| &own.docs_page))
         .route(
-            "/api/v1/ui/swagger-initializer.js",
+            &format!("{DOCS_INDEX}swagger-initializer.js"),
             serve(|own| &own.docs_js),
         );
     for (index, (name, _)) in VENDOR_FILES.iter().enumerate() {
-        router = router.route(&format!("{DOCS}/{name}"), serve_vendor(index));
+        router = router.route(&format!("{DOCS_INDEX}{name}"), serve_vendor(index));
     }
     router
 }
@@ -245,7 +244,7 @@ mod tests {
             ]
         );
         for (name, _) in VENDOR_FILES {
-            let path = format!("{DOCS}/{name}");
+            let path = format!("{DOCS_INDEX}{name}");
             let response = send(Method::GET, &path, &[]).await;
             assert_eq!(response.status(), StatusCode::OK, "{path}");
             assert_eq!(

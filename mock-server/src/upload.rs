@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use crate::body::content_length;
 use crate::errors::{ApiError, Detail};
-use crate::store::Blob;
+use crate::files::Blob;
 
 /// Room for multipart framing and small text parts beyond the file limit.
 const OVERHEAD: u64 = 1024 * 1024;

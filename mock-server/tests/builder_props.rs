@@ -228,21 +228,35 @@ async fn check(s: Settings) -> Result<(), TestCaseError> {
         .expect("accepted settings start");
     let http = reqwest::Client::new();
     let origin = mock.uri();
+    // A read timeout under a second may cut a request off on a busy machine: the server then
+    // closes the connection, as it should. A panic would show in the router round above, which
+    // has no timeouts.
+    let may_cut_off = [s.timeouts.0, s.timeouts.1]
+        .iter()
+        .any(|t| !t.is_zero() && *t < Duration::from_secs(2));
     exercise(|req| {
         let http = http.clone();
         let origin = origin.clone();
         async move {
             let (parts, body) = req.into_parts();
             let body = axum::body::to_bytes(body, usize::MAX).await.unwrap();
-            let resp = http
+            let sent = http
                 .request(parts.method, format!("{origin}{}", parts.uri))
                 .headers(parts.headers)
                 .body(body)
                 .send()
-                .await
-                .expect("the server answers");
+                .await;
+            let resp = match sent {
+                Ok(resp) => resp,
+                Err(err) if may_cut_off && !err.is_timeout() => return (0, bytes::Bytes::new()),
+                Err(err) => panic!("the server answers: {err}"),
+            };
             let status = resp.status().as_u16();
-            (status, resp.bytes().await.unwrap())
+            match resp.bytes().await {
+                Ok(bytes) => (status, bytes),
+                Err(_) if may_cut_off => (0, bytes::Bytes::new()),
+                Err(err) => panic!("the server sends the whole body: {err}"),
+            }
         }
     })
     .await
