@@ -6,23 +6,12 @@
 //! it as a bearer token. Writes must also be JSON (see [`require_json`]), which no page can send
 //! to another origin without a preflight.
 
-use http::header::{AUTHORIZATION, ORIGIN, WWW_AUTHENTICATE};
+use http::header::{AUTHORIZATION, ORIGIN};
 use http::uri::Authority;
-use http::{HeaderMap, Request, StatusCode};
+use http::{HeaderMap, Request};
 
-use crate::cors::origin_refused;
 use crate::errors::ApiError;
 use crate::net_config::NetConfig;
-
-fn admin_token_required() -> ApiError {
-    ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        "admin_token_required",
-        401_003,
-        "The admin surface needs 'Authorization: Bearer <admin token>'",
-    )
-    .with_header(WWW_AUTHENTICATE, r#"Bearer realm="people-mock-admin""#)
-}
 
 /// Whether `origin` (`scheme://host[:port]`) names the same host and port as `authority`.
 fn same_origin(origin: &str, authority: Option<&Authority>) -> bool {
@@ -56,17 +45,17 @@ pub(crate) fn check<B>(
     for origin in headers.get_all(ORIGIN) {
         let text = String::from_utf8_lossy(origin.as_bytes());
         if !same_origin(&text, authority) {
-            return Err(origin_refused(&text));
+            return Err(ApiError::origin_refused(&text));
         }
     }
     if let Some(site) = headers.get("sec-fetch-site")
         && matches!(site.as_bytes(), b"cross-site" | b"same-site")
     {
-        return Err(origin_refused("another site"));
+        return Err(ApiError::origin_refused("another site"));
     }
     match &net.admin_token {
         Some(token) if !bearer(headers).is_some_and(|b| constant_time_eq(b, token.as_bytes())) => {
-            Err(admin_token_required())
+            Err(ApiError::admin_token_required())
         }
         _ => Ok(()),
     }

@@ -1,25 +1,19 @@
-//! The axum router: routing, the `/people…` pipeline (authentication, rate
-//! limit, scope) and the outer layer that applies faults, strips bodies from
-//! HEAD responses, logs and records each request.
-
-use std::time::Instant;
+//! The axum router: routing and the `/people…` pipeline (authentication, rate limit, scope),
+//! each request wrapped by [`observe`](crate::observe).
 
 use axum::Router;
-use axum::body::{Body, HttpBody};
+use axum::body::HttpBody;
 use axum::extract::{Request, State};
-use axum::middleware::{self, Next};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
 use http::header::CONTENT_LENGTH;
 use http::{HeaderValue, Method};
 
 use crate::auth::{SCOPE_READ, SCOPE_WRITE};
 use crate::errors::ApiError;
-use crate::fault::{self, DropSignal, FaultKind};
-use crate::journal_entry::JournalEntry;
-use crate::linger::{SharedBody, linger};
+use crate::observe::{self, observed};
 use crate::rate_limit::RateStatus;
-use crate::routes::{PEOPLE_PATH, Route, TOKEN_PATH, is_admin_path};
+use crate::routes::{PEOPLE_PATH, Route};
 use crate::state::MockState;
 use crate::{admin, attachments, people, photo, spec, token_endpoint};
 
@@ -33,19 +27,11 @@ pub(crate) fn router(state: MockState) -> Router {
     // The layer observes the pages; set after it, the fallback is not wrapped (`serve_api`
     // observes what it answers).
     pages
-        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            observe::layer,
+        ))
         .fallback(move |req: Request| serve_api(state.clone(), req))
-}
-
-/// Keeps the headers of a response (with its `Content-Length`) and drops its body.
-fn strip_body(response: Response) -> Response {
-    let (mut parts, body) = response.into_parts();
-    if !parts.headers.contains_key(CONTENT_LENGTH)
-        && let Some(len) = body.size_hint().exact()
-    {
-        parts.headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
-    }
-    Response::from_parts(parts, Body::empty())
 }
 
 /// Whether the server may answer `req` with [`serve_api`] without the router's matching:
@@ -65,104 +51,6 @@ pub(crate) async fn serve_api(state: MockState, req: Request) -> Response {
         response
             .headers_mut()
             .insert(CONTENT_LENGTH, HeaderValue::from(len));
-    }
-    response
-}
-
-/// [`observed`] as an axum middleware.
-async fn observe(State(state): State<MockState>, req: Request, next: Next) -> Response {
-    observed(state, req, |req| next.run(req)).await
-}
-
-/// Faults, HEAD, logging and the journal, around every request; `inner` answers it.
-async fn observed<F, Fut>(state: MockState, req: Request, inner: F) -> Response
-where
-    F: FnOnce(Request) -> Fut,
-    Fut: Future<Output = Response>,
-{
-    let started = Instant::now();
-    let method = req.method().clone();
-    // A clone of the URI shares its bytes: no copy of the path.
-    let uri = req.uri().clone();
-    let path = uri.path();
-    let admin = is_admin_path(path);
-    let mut entry = (!admin && state.inner.journal.enabled()).then(|| {
-        JournalEntry::new(
-            method.as_str(),
-            path,
-            req.uri().query(),
-            req.headers(),
-            Utc::now(),
-        )
-    });
-    let expects_continue = req
-        .headers()
-        .get(http::header::EXPECT)
-        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
-    let (parts, body) = req.into_parts();
-    let shared = SharedBody::new(body);
-    let req = Request::from_parts(parts, Body::new(shared.clone()));
-    let fault = if admin {
-        None
-    } else {
-        state.inner.faults.take(&method, path)
-    };
-    let response = match fault {
-        None => inner(req).await,
-        Some(FaultKind::Delay(delay)) => {
-            tokio::time::sleep(delay).await;
-            inner(req).await
-        }
-        Some(FaultKind::Status {
-            status,
-            retry_after,
-        }) => fault::status_response(status, retry_after, path == TOKEN_PATH),
-        Some(FaultKind::MalformedBody { status }) => fault::malformed_response(status),
-        Some(FaultKind::DropConnection) => {
-            let latency = started.elapsed();
-            tracing::info!(
-                target: "people_mock::request",
-                method = %method,
-                path = %path,
-                status = 0u16,
-                latency_ms = latency.as_secs_f64() * 1000.0,
-                "connection dropped by a fault"
-            );
-            if let Some(mut entry) = entry.take() {
-                entry.latency = latency;
-                state.inner.journal.record(entry);
-            }
-            if let Some(signal) = req.extensions().get::<DropSignal>() {
-                signal.0.notify_one();
-                std::future::pending::<()>().await;
-            }
-            return fault::broken_response();
-        }
-    };
-    if let Some((rest, polled)) = shared.take_rest()
-        && (polled || !expects_continue)
-    {
-        linger(rest);
-    }
-    let response = if method == Method::HEAD {
-        strip_body(response)
-    } else {
-        response
-    };
-    let latency = started.elapsed();
-    let status = response.status().as_u16();
-    tracing::info!(
-        target: "people_mock::request",
-        method = %method,
-        path = %path,
-        status,
-        latency_ms = latency.as_secs_f64() * 1000.0,
-        "request"
-    );
-    if let Some(mut entry) = entry {
-        entry.status = status;
-        entry.latency = latency;
-        state.inner.journal.record(entry);
     }
     response
 }

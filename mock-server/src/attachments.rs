@@ -15,7 +15,7 @@ use crate::negotiation::require_json_accept;
 use crate::respond::{empty, json_response, set_header};
 use crate::routes::person_path;
 use crate::state::MockState;
-use crate::upload::{Rules, read_upload};
+use crate::upload::{FileRule, Rules, read_upload};
 
 /// RFC 8187 `attr-char`s stay as they are; everything else is encoded.
 const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
@@ -74,7 +74,7 @@ pub(crate) async fn upload(
         per_file_name: "attachment_file_limit",
         files_total: config.attachment_request_limit,
         files_total_name: "attachment_request_limit",
-        photo: false,
+        files: FileRule::Many,
     };
     let upload = read_upload(&parts.headers, body, &rules).await?;
     if upload.files.is_empty() {

@@ -4,7 +4,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::StatusCode;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -36,13 +35,7 @@ impl ConnectionCap {
 
 /// The bytes of the 503 a refused connection gets.
 fn refusal() -> Vec<u8> {
-    let body = ApiError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "too_many_connections",
-        503_002,
-        "The server is serving as many connections as it may; try again",
-    )
-    .body_json();
+    let body = ApiError::too_many_connections().body_json();
     let mut out = format!(
         "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n\
          content-length: {}\r\nretry-after: 1\r\nconnection: close\r\n\r\n",

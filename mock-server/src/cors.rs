@@ -26,19 +26,6 @@ const METHODS: &str = "GET, HEAD, POST, PUT, PATCH, DELETE";
 /// The request headers a client of the API sends, when a preflight does not list its own.
 const HEADERS: &str = "Authorization, Content-Type, Accept, If-Match, If-None-Match";
 
-/// 403 for a page whose origin may not make this request.
-pub(crate) fn origin_refused(origin: &str) -> ApiError {
-    ApiError::new(
-        StatusCode::FORBIDDEN,
-        "origin_refused",
-        403_002,
-        format!(
-            "Requests from pages on '{}' are not allowed here",
-            crate::errors::printable(origin)
-        ),
-    )
-}
-
 /// Whether `origin` is on a loopback host, over http or https, with any port.
 fn is_loopback_origin(origin: &str) -> bool {
     let Ok(url) = url::Url::parse(origin) else {
@@ -78,7 +65,7 @@ pub(crate) fn preflight<B>(req: &Request<B>, net: &NetConfig) -> Option<Response
     }
     let origin = origin_of(headers)?;
     let Some(allowed) = allow_origin(origin, net) else {
-        return Some(origin_refused(origin).into_response());
+        return Some(ApiError::origin_refused(origin).into_response());
     };
     let mut response = Response::new(Body::empty());
     *response.status_mut() = StatusCode::NO_CONTENT;

@@ -320,6 +320,81 @@ impl ApiError {
         )
     }
 
+    /// No injected fault has this id.
+    pub(crate) fn fault_not_found(id: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "fault_not_found",
+            404_005,
+            format!("No fault with id '{}'", printable(id)),
+        )
+    }
+
+    /// The admin surface needs the admin token, which the request lacks or gets wrong.
+    pub(crate) fn admin_token_required() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "admin_token_required",
+            401_003,
+            "The admin surface needs 'Authorization: Bearer <admin token>'",
+        )
+        .with_header(
+            http::header::WWW_AUTHENTICATE,
+            r#"Bearer realm="people-mock-admin""#,
+        )
+    }
+
+    /// 403 for a page whose origin may not make this request.
+    pub(crate) fn origin_refused(origin: &str) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "origin_refused",
+            403_002,
+            format!(
+                "Requests from pages on '{}' are not allowed here",
+                printable(origin)
+            ),
+        )
+    }
+
+    /// A missing, repeated or malformed `Host`.
+    pub(crate) fn invalid_host(message: &str) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_host", 400_005, message)
+    }
+
+    /// A `Host` this server does not answer to.
+    pub(crate) fn host_not_allowed(host: &str) -> Self {
+        Self::new(
+            StatusCode::MISDIRECTED_REQUEST,
+            "host_not_allowed",
+            421_001,
+            format!(
+                "This server does not answer to the name '{}'; start it with --allowed-host NAME",
+                printable(host)
+            ),
+        )
+    }
+
+    /// A connection over the cap, refused before any request is read.
+    pub(crate) fn too_many_connections() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too_many_connections",
+            503_002,
+            "The server is serving as many connections as it may; try again",
+        )
+    }
+
+    /// The server cannot answer this now.
+    pub(crate) fn service_unavailable(message: &str) -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "service_unavailable",
+            503_001,
+            message,
+        )
+    }
+
     pub(crate) fn rate_limited(retry_after: u64) -> Self {
         Self::new(
             StatusCode::TOO_MANY_REQUESTS,

@@ -11,25 +11,9 @@ use std::net::IpAddr;
 
 use http::header::HOST;
 use http::uri::Authority;
-use http::{Request, StatusCode, Version};
+use http::{Request, Version};
 
 use crate::errors::ApiError;
-
-fn invalid_host(message: &str) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "invalid_host", 400_005, message)
-}
-
-fn host_not_allowed(host: &str) -> ApiError {
-    ApiError::new(
-        StatusCode::MISDIRECTED_REQUEST,
-        "host_not_allowed",
-        421_001,
-        format!(
-            "This server does not answer to the name '{}'; start it with --allowed-host NAME",
-            crate::errors::printable(host)
-        ),
-    )
-}
 
 /// The authority a request is addressed to: the request target's in absolute form, else the
 /// single `Host` header's. A request with more than one `Host` is a 400, and so is an HTTP/1.1
@@ -39,7 +23,7 @@ fn authority<B>(req: &Request<B>, from_wire: bool) -> Result<Option<Authority>, 
     let mut hosts = req.headers().get_all(HOST).iter();
     let first = hosts.next();
     if hosts.next().is_some() {
-        return Err(invalid_host(
+        return Err(ApiError::invalid_host(
             "A request must not carry more than one Host header",
         ));
     }
@@ -49,10 +33,10 @@ fn authority<B>(req: &Request<B>, from_wire: bool) -> Result<Option<Authority>, 
     match first {
         Some(value) => Authority::try_from(value.as_bytes())
             .map(Some)
-            .map_err(|_| invalid_host("The Host header is not a valid host[:port]")),
-        None if from_wire && req.version() >= Version::HTTP_11 => {
-            Err(invalid_host("An HTTP/1.1 request must carry a Host header"))
-        }
+            .map_err(|_| ApiError::invalid_host("The Host header is not a valid host[:port]")),
+        None if from_wire && req.version() >= Version::HTTP_11 => Err(ApiError::invalid_host(
+            "An HTTP/1.1 request must carry a Host header",
+        )),
         None => Ok(None),
     }
 }
@@ -105,7 +89,7 @@ pub(crate) fn check<B>(
         .chain(named.iter())
         .find(|a| !is_allowed(a.host(), allowed))
     {
-        Some(foreign) => Err(host_not_allowed(foreign.host())),
+        Some(foreign) => Err(ApiError::host_not_allowed(foreign.host())),
         None => Ok(authority),
     }
 }

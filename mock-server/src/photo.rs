@@ -11,7 +11,7 @@ use crate::files::Photo;
 use crate::respond::{empty, set_header};
 use crate::routes::person_path;
 use crate::state::MockState;
-use crate::upload::{Rules, read_upload};
+use crate::upload::{FileRule, Rules, read_upload};
 
 /// `POST /people/{lname}/photo`.
 pub(crate) async fn upload(
@@ -28,7 +28,7 @@ pub(crate) async fn upload(
         per_file_name: "photo_limit",
         files_total: limit,
         files_total_name: "photo_limit",
-        photo: true,
+        files: FileRule::OneImage,
     };
     let mut upload = read_upload(&parts.headers, body, &rules).await?;
     let Some(file) = upload.files.pop() else {

@@ -45,13 +45,10 @@ pub(crate) fn yaml() -> Response {
 pub(crate) fn json() -> Response {
     match json_text() {
         Some(text) => text_response("application/json", text),
-        None => ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "service_unavailable",
-            503_001,
-            "The OpenAPI description could not be converted to JSON",
-        )
-        .into_response(),
+        None => {
+            ApiError::service_unavailable("The OpenAPI description could not be converted to JSON")
+                .into_response()
+        }
     }
 }
 

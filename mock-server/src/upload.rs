@@ -10,7 +10,7 @@ use axum::body::Body;
 use bytes::{Bytes, BytesMut};
 use http::HeaderMap;
 use http::header::CONTENT_DISPOSITION;
-use multer::{Constraints, Multipart, SizeLimit};
+use multer::{Constraints, Field, Multipart, SizeLimit};
 use sha2::{Digest, Sha256};
 
 use crate::body::content_length;
@@ -44,8 +44,17 @@ pub(crate) struct Rules {
     pub(crate) files_total: u64,
     /// Name of the request limit, for the 413 details.
     pub(crate) files_total_name: &'static str,
-    /// Whether the file must be a single image.
-    pub(crate) photo: bool,
+    /// How many files, of what kind.
+    pub(crate) files: FileRule,
+}
+
+/// The files an upload route takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FileRule {
+    /// One image of [`IMAGE_TYPES`] whose bytes carry its format's signature (a photo).
+    OneImage,
+    /// Any number of files of any type (attachments).
+    Many,
 }
 
 /// One uploaded file.
@@ -260,136 +269,157 @@ pub(crate) async fn read_upload(
     }
     let constraints = Constraints::new().size_limit(SizeLimit::new().whole_stream(max_body));
     let mut multipart = Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
-
-    let mut upload = Upload::default();
-    let mut files_sum: u64 = 0;
-    let mut text_seen = false;
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(e) => return Err(map_multer(e, max_body)),
-        };
-        let name = field.name().unwrap_or("").to_string();
+    let mut reader = PartReader {
+        rules,
+        max_body,
+        upload: Upload::default(),
+        files_sum: 0,
+        text_seen: false,
+    };
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| map_multer(e, max_body))?
+    {
+        let name = field.name().unwrap_or("");
         if name == rules.file_field {
-            let duplicate = rules.photo && !upload.files.is_empty();
-            let declared = field
-                .content_type()
-                .map(|m| m.essence_str().to_ascii_lowercase());
-            let part_type = field
-                .content_type()
-                .map(|m| m.to_string())
-                .unwrap_or_else(|| "application/octet-stream".to_string());
-            if rules.photo && !duplicate {
-                match &declared {
-                    Some(t) if IMAGE_TYPES.contains(&t.as_str()) => {}
-                    _ => {
-                        return Err(ApiError::unsupported_image(
-                            "The photo must be image/png, image/jpeg, image/gif or image/webp",
-                        ));
-                    }
-                }
-            }
-            let filename = part_filename(field.headers());
-            let mut collector = Collector::new();
-            let mut checked = false;
-            let mut field = field;
-            loop {
-                let chunk = match field.chunk().await {
-                    Ok(Some(chunk)) => chunk,
-                    Ok(None) => break,
-                    Err(e) => return Err(map_multer(e, max_body)),
-                };
-                if duplicate {
-                    continue;
-                }
-                let new_len = collector.len + chunk.len() as u64;
-                if new_len > rules.per_file {
-                    return Err(ApiError::payload_too_large(
-                        rules.per_file_name,
-                        rules.per_file,
-                    ));
-                }
-                if files_sum + new_len > rules.files_total {
-                    return Err(too_large(rules));
-                }
-                collector.push(chunk);
-                if rules.photo && !checked && collector.head.len() >= 12 {
-                    checked = true;
-                    check_signature(declared.as_deref(), &collector.head)?;
-                }
-            }
-            if duplicate {
-                upload.problems.push(Detail::new(
-                    rules.file_field,
-                    format!("only one part named '{}' is allowed", rules.file_field),
-                ));
-                continue;
-            }
-            if rules.photo && !checked {
-                check_signature(declared.as_deref(), &collector.head)?;
-            }
-            files_sum += collector.len;
-            let (blob, sha256) = collector.finish();
-            upload.files.push(FilePart {
-                filename,
-                content_type: if rules.photo {
-                    declared.unwrap_or_default()
-                } else {
-                    part_type
-                },
-                blob,
-                sha256,
-            });
+            reader.file(field).await?;
         } else if name == rules.text_field {
-            let mut buf = Vec::new();
-            let mut too_long = false;
-            let mut field = field;
-            loop {
-                match field.chunk().await {
-                    Ok(Some(chunk)) => {
-                        if buf.len() + chunk.len() > MAX_TEXT_BYTES {
-                            too_long = true;
-                        } else {
-                            buf.extend_from_slice(&chunk);
-                        }
-                    }
-                    Ok(None) => break,
-                    Err(e) => return Err(map_multer(e, max_body)),
-                }
-            }
-            if text_seen {
-                upload.problems.push(Detail::new(
-                    rules.text_field,
-                    format!("only one part named '{}' is allowed", rules.text_field),
-                ));
-                continue;
-            }
-            text_seen = true;
-            match String::from_utf8(buf) {
-                Ok(text) if !too_long && text.chars().count() <= MAX_TEXT_CHARS => {
-                    upload.text = Some(text);
-                }
-                Ok(_) => upload.problems.push(Detail::new(
-                    rules.text_field,
-                    format!("must be at most {MAX_TEXT_CHARS} characters"),
-                )),
-                Err(_) => upload
-                    .problems
-                    .push(Detail::new(rules.text_field, "must be UTF-8 text")),
-            }
+            reader.text(field).await?;
         } else {
-            let mut field = field;
-            loop {
-                match field.chunk().await {
-                    Ok(Some(_)) => {}
-                    Ok(None) => break,
-                    Err(e) => return Err(map_multer(e, max_body)),
-                }
-            }
+            reader.skip(field).await?;
         }
     }
-    Ok(upload)
+    Ok(reader.upload)
+}
+
+/// The parts of one upload as they are read, with what the rules count across parts.
+struct PartReader<'r> {
+    rules: &'r Rules,
+    max_body: u64,
+    upload: Upload,
+    /// Bytes of the files kept so far.
+    files_sum: u64,
+    text_seen: bool,
+}
+
+impl PartReader<'_> {
+    /// The next chunk of a part; `None` at its end.
+    async fn chunk(&self, field: &mut Field<'_>) -> Result<Option<Bytes>, ApiError> {
+        field
+            .chunk()
+            .await
+            .map_err(|e| map_multer(e, self.max_body))
+    }
+
+    /// A file part: streamed into a blob under the limits, hashed as it streams; a photo's
+    /// declared type and its bytes' signature checked. A second photo is read and dropped.
+    async fn file(&mut self, mut field: Field<'_>) -> Result<(), ApiError> {
+        let rules = self.rules;
+        let one_image = rules.files == FileRule::OneImage;
+        let declared = field
+            .content_type()
+            .map(|m| m.essence_str().to_ascii_lowercase());
+        if one_image && !self.upload.files.is_empty() {
+            while self.chunk(&mut field).await?.is_some() {}
+            self.upload.problems.push(Detail::new(
+                rules.file_field,
+                format!("only one part named '{}' is allowed", rules.file_field),
+            ));
+            return Ok(());
+        }
+        if one_image
+            && !declared
+                .as_deref()
+                .is_some_and(|t| IMAGE_TYPES.contains(&t))
+        {
+            return Err(ApiError::unsupported_image(
+                "The photo must be image/png, image/jpeg, image/gif or image/webp",
+            ));
+        }
+        let content_type = if one_image {
+            declared.clone().unwrap_or_default()
+        } else {
+            field
+                .content_type()
+                .map_or_else(|| "application/octet-stream".to_string(), |m| m.to_string())
+        };
+        let filename = part_filename(field.headers());
+        let mut collector = Collector::new();
+        let mut checked = false;
+        while let Some(chunk) = self.chunk(&mut field).await? {
+            let new_len = collector.len + chunk.len() as u64;
+            if new_len > rules.per_file {
+                return Err(ApiError::payload_too_large(
+                    rules.per_file_name,
+                    rules.per_file,
+                ));
+            }
+            if self.files_sum + new_len > rules.files_total {
+                return Err(too_large(rules));
+            }
+            collector.push(chunk);
+            // The signature is checked as soon as its bytes are in, before reading the rest.
+            if one_image && !checked && collector.head.len() >= 12 {
+                checked = true;
+                check_signature(declared.as_deref(), &collector.head)?;
+            }
+        }
+        if one_image && !checked {
+            check_signature(declared.as_deref(), &collector.head)?;
+        }
+        self.files_sum += collector.len;
+        let (blob, sha256) = collector.finish();
+        self.upload.files.push(FilePart {
+            filename,
+            content_type,
+            blob,
+            sha256,
+        });
+        Ok(())
+    }
+
+    /// The text part: UTF-8, at most [`MAX_TEXT_CHARS`] characters, once.
+    async fn text(&mut self, mut field: Field<'_>) -> Result<(), ApiError> {
+        let name = self.rules.text_field;
+        let mut buf = Vec::new();
+        let mut too_long = false;
+        while let Some(chunk) = self.chunk(&mut field).await? {
+            if buf.len() + chunk.len() > MAX_TEXT_BYTES {
+                too_long = true;
+            } else {
+                buf.extend_from_slice(&chunk);
+            }
+        }
+        if self.text_seen {
+            self.upload.problems.push(Detail::new(
+                name,
+                format!("only one part named '{name}' is allowed"),
+            ));
+            return Ok(());
+        }
+        self.text_seen = true;
+        match String::from_utf8(buf) {
+            Ok(text) if !too_long && text.chars().count() <= MAX_TEXT_CHARS => {
+                self.upload.text = Some(text);
+            }
+            Ok(_) => self.upload.problems.push(Detail::new(
+                name,
+                format!("must be at most {MAX_TEXT_CHARS} characters"),
+            )),
+            Err(_) => self
+                .upload
+                .problems
+                .push(Detail::new(name, "must be UTF-8 text")),
+        }
+        Ok(())
+    }
+
+    /// A part the route does not take: read and dropped.
+    async fn skip(&mut self, mut field: Field<'_>) -> Result<(), ApiError> {
+        while self.chunk(&mut field).await?.is_some() {}
+        Ok(())
+    }
 }
 
 fn too_large(rules: &Rules) -> ApiError {
