@@ -42,6 +42,14 @@ pub struct PeopleMock {
 impl PeopleMock {
     /// Starts a server with every default on `127.0.0.1` and a free port.
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mock = people_mock::PeopleMock::start().await;
+    /// assert!(mock.addr().ip().is_loopback());
+    /// # }
+    /// ```
+    ///
     /// # Panics
     /// If no loopback port can be bound.
     pub async fn start() -> Self {
@@ -49,11 +57,30 @@ impl PeopleMock {
     }
 
     /// A builder for a server with other settings.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mock = people_mock::PeopleMock::builder().people(10).start().await;
+    /// assert_eq!(mock.people().len(), 13);
+    /// # }
+    /// ```
     pub fn builder() -> PeopleMockBuilder {
         PeopleMockBuilder::new()
     }
 
     /// The router of a server configured by `builder`, without a socket.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use tower::ServiceExt as _;
+    ///
+    /// let router = people_mock::PeopleMock::router(people_mock::PeopleMock::builder());
+    /// let request = http::Request::get("/api/v1/openapi.json").body(axum::body::Body::empty()).unwrap();
+    /// assert_eq!(router.oneshot(request).await.unwrap().status(), 200);
+    /// # }
+    /// ```
     pub fn router(builder: PeopleMockBuilder) -> Router {
         builder.into_router()
     }
@@ -83,27 +110,72 @@ impl PeopleMock {
     }
 
     /// `http://127.0.0.1:PORT`, without a trailing slash.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mock = people_mock::PeopleMock::start().await;
+    /// assert_eq!(mock.uri(), format!("http://{}", mock.addr()));
+    /// # }
+    /// ```
     pub fn uri(&self) -> String {
         format!("http://{}", self.addr)
     }
 
     /// `http://127.0.0.1:PORT/api/v1/`, with a trailing slash.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mock = people_mock::PeopleMock::start().await;
+    /// let people = mock.base_url().join("people").unwrap();
+    /// assert_eq!(people.path(), "/api/v1/people");
+    /// # }
+    /// ```
     pub fn base_url(&self) -> url::Url {
         let text = format!("{}/api/v1/", self.uri());
         url::Url::parse(&text).expect("a socket address always forms a valid URL")
     }
 
     /// The bound address.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mock = people_mock::PeopleMock::start().await;
+    /// assert_ne!(mock.addr().port(), 0);
+    /// # }
+    /// ```
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
 
     /// The shared state, cloneable, with the same controls as this handle.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mock = people_mock::PeopleMock::start().await;
+    /// let state = mock.state().clone();
+    /// state.clear_journal();
+    /// assert_eq!(state.people().len(), mock.people().len());
+    /// # }
+    /// ```
     pub fn state(&self) -> &MockState {
         &self.state
     }
 
     /// Stops the server and waits until it has stopped (requests in flight get a few seconds).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mock = people_mock::PeopleMock::start().await;
+    /// let addr = mock.addr();
+    /// mock.shutdown().await;
+    /// assert!(std::net::TcpStream::connect(addr).is_err());
+    /// # }
+    /// ```
     pub async fn shutdown(mut self) {
         let _ = self.stop.send(true);
         if let Some(task) = self.task.take() {
@@ -112,81 +184,242 @@ impl PeopleMock {
     }
 
     /// Id of the default read-write client, `demo-client`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mock = people_mock::PeopleMock::start().await;
+    /// assert_eq!(mock.client_id(), people_mock::DEMO_CLIENT_ID);
+    /// # }
+    /// ```
     pub fn client_id(&self) -> &str {
         self.state.client_id()
     }
 
     /// Secret of the default read-write client, `demo-secret`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mock = people_mock::PeopleMock::start().await;
+    /// assert_eq!(mock.client_secret(), people_mock::DEMO_CLIENT_SECRET);
+    /// # }
+    /// ```
     pub fn client_secret(&self) -> &str {
         self.state.client_secret()
     }
 
     /// Expires every access and refresh token; returns how many were live.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mock = people_mock::PeopleMock::start().await;
+    /// assert_eq!(mock.expire_tokens(), 0, "no token was issued yet");
+    /// # }
+    /// ```
     pub fn expire_tokens(&self) -> usize {
         self.state.expire_tokens()
     }
 
     /// Revokes one access or refresh token; false if it is unknown.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mock = people_mock::PeopleMock::start().await;
+    /// assert!(!mock.revoke("at_unknown"));
+    /// # }
+    /// ```
     pub fn revoke(&self, token: &str) -> bool {
         self.state.revoke(token)
     }
 
     /// Restores the seed data and forgets tokens, faults, the journal and rate counters.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use people_mock::Fault;
+    ///
+    /// let mock = people_mock::PeopleMock::start().await;
+    /// mock.inject(Fault::status(503));
+    /// mock.reset();
+    /// assert!(mock.faults().is_empty());
+    /// assert_eq!(mock.people().len(), 3);
+    /// # }
+    /// ```
     pub fn reset(&self) {
         self.state.reset();
     }
 
     /// Every live person, ordered by lname.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mock = people_mock::PeopleMock::start().await;
+    /// let names: Vec<String> = mock.people().into_iter().map(|p| p.lname).collect();
+    /// assert_eq!(names, ["Brockman", "Easter", "Farrell"]);
+    /// # }
+    /// ```
     pub fn people(&self) -> Vec<PersonSnapshot> {
         self.state.people()
     }
 
     /// One live person.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mock = people_mock::PeopleMock::start().await;
+    /// assert_eq!(mock.person("Farrell").unwrap().fname, "Doug");
+    /// assert!(mock.person("Nobody").is_none());
+    /// # }
+    /// ```
     pub fn person(&self, lname: &str) -> Option<PersonSnapshot> {
         self.state.person(lname)
     }
 
     /// Adds a fault; it applies to matching requests until used up or removed.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use people_mock::Fault;
+    ///
+    /// let mock = people_mock::PeopleMock::start().await;
+    /// let id = mock.inject(Fault::drop_connection().path("/api/v1/people").times(1));
+    /// assert_eq!(mock.faults()[0].id, id);
+    /// # }
+    /// ```
     pub fn inject(&self, fault: Fault) -> FaultId {
         self.state.inject(fault)
     }
 
     /// Every injected fault with its use count, oldest first.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use people_mock::Fault;
+    ///
+    /// let mock = people_mock::PeopleMock::start().await;
+    /// mock.inject(Fault::status(500).times(2));
+    /// let faults = mock.faults();
+    /// assert_eq!((faults[0].uses, faults[0].is_active()), (0, true));
+    /// # }
+    /// ```
     pub fn faults(&self) -> Vec<FaultInfo> {
         self.state.faults()
     }
 
     /// Removes one fault; false if it is unknown.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use people_mock::Fault;
+    ///
+    /// let mock = people_mock::PeopleMock::start().await;
+    /// let id = mock.inject(Fault::status(500));
+    /// assert!(mock.remove_fault(id));
+    /// assert!(!mock.remove_fault(id), "already removed");
+    /// # }
+    /// ```
     pub fn remove_fault(&self, id: FaultId) -> bool {
         self.state.remove_fault(id)
     }
 
     /// Removes every fault.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use people_mock::Fault;
+    ///
+    /// let mock = people_mock::PeopleMock::start().await;
+    /// mock.inject(Fault::status(500));
+    /// mock.clear_faults();
+    /// assert!(mock.faults().is_empty());
+    /// # }
+    /// ```
     pub fn clear_faults(&self) {
         self.state.clear_faults();
     }
 
     /// The recorded requests, oldest first.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mock = people_mock::PeopleMock::start().await;
+    /// reqwest::get(format!("{}/api/v1/people", mock.uri())).await.unwrap();
+    /// let entry = &mock.journal()[0];
+    /// assert_eq!((entry.method.as_str(), entry.path.as_str(), entry.status), ("GET", "/api/v1/people", 401));
+    /// # }
+    /// ```
     pub fn journal(&self) -> Vec<JournalEntry> {
         self.state.journal()
     }
 
     /// Same as [`journal`](Self::journal), in wiremock's words.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mock = people_mock::PeopleMock::start().await;
+    /// assert!(mock.received_requests().is_empty());
+    /// # }
+    /// ```
     pub fn received_requests(&self) -> Vec<JournalEntry> {
         self.state.received_requests()
     }
 
     /// Empties the journal.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mock = people_mock::PeopleMock::start().await;
+    /// reqwest::get(format!("{}/api/v1/people", mock.uri())).await.unwrap();
+    /// mock.clear_journal();
+    /// assert!(mock.journal().is_empty());
+    /// # }
+    /// ```
     pub fn clear_journal(&self) {
         self.state.clear_journal();
     }
 
     /// How many recorded requests have this method and path (exact, or a prefix ending with `*`).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mock = people_mock::PeopleMock::start().await;
+    /// reqwest::get(format!("{}/api/v1/people/Farrell", mock.uri())).await.unwrap();
+    /// assert_eq!(mock.request_count("GET", "/api/v1/people/*"), 1);
+    /// assert_eq!(mock.request_count("GET", "/api/v1/people"), 0);
+    /// # }
+    /// ```
     pub fn request_count(&self, method: &str, path: &str) -> usize {
         self.state.request_count(method, path)
     }
 
     /// Checks an expectation against the journal; the error says what was seen.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use people_mock::Expect;
+    ///
+    /// let mock = people_mock::PeopleMock::start().await;
+    /// reqwest::get(format!("{}/api/v1/people", mock.uri())).await.unwrap();
+    /// assert!(mock.verify(&Expect::requests("GET", "/api/v1/people").times(1)).is_ok());
+    /// let err = mock.verify(&Expect::requests("DELETE", "/api/v1/people/*").at_least(1)).unwrap_err();
+    /// assert!(err.contains("received 0"), "{err}");
+    /// # }
+    /// ```
     pub fn verify(&self, expect: &Expect) -> Result<(), String> {
         self.state.verify(expect)
     }
