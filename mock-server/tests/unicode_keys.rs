@@ -3,22 +3,40 @@
 mod support;
 
 use axum::body::Body;
-use http::Method;
+use http::{Method, StatusCode};
 use serde_json::json;
 use support::*;
 
-#[tokio::test]
-async fn every_route_round_trips_unicode_keys() {
-    let app = App::new();
-    let token = app.token().await;
+/// `DELETE path`; the status.
+async fn delete(app: &App, token: &str, path: &str) -> StatusCode {
+    app.send(
+        authed(Method::DELETE, path, token)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+    .status
+}
+
+/// A person with each key, created; their paths.
+async fn create_each(app: &App, token: &str) -> Vec<(&'static str, String)> {
+    let mut people = Vec::new();
     for lname in UNICODE_KEYS {
         let uri = person_uri(lname);
-
-        let created = app.create(&token, "Name", lname).await;
+        let created = app.create(token, "Name", lname).await;
         assert_eq!(created.status, 201, "{lname}: {:?}", created.body);
         assert_eq!(created.header("location"), Some(uri.as_str()), "{lname}");
         assert!(created.body.is_empty());
+        people.push((lname, uri));
+    }
+    people
+}
 
+#[tokio::test]
+async fn the_person_routes_round_trip_unicode_keys() {
+    let app = App::new();
+    let token = app.token().await;
+    for (lname, uri) in create_each(&app, &token).await {
         let got = app.get(&token, &uri).await;
         assert_eq!(got.status, 200, "{lname}");
         assert_eq!(got.json()["lname"], lname);
@@ -57,6 +75,21 @@ async fn every_route_round_trips_unicode_keys() {
         assert_eq!(patch.status, 204, "{lname}");
         assert_eq!(app.state.person(lname).unwrap().fname, "Patched");
 
+        assert_eq!(delete(&app, &token, &uri).await, 204, "{lname}");
+        app.get(&token, &uri)
+            .await
+            .assert_error(410, "person_gone", 410_001);
+        app.get(&token, &format!("{uri}/attachments"))
+            .await
+            .assert_error(410, "person_gone", 410_001);
+    }
+}
+
+#[tokio::test]
+async fn the_photo_routes_round_trip_unicode_keys() {
+    let app = App::new();
+    let token = app.token().await;
+    for (lname, uri) in create_each(&app, &token).await {
         let photo = app.send(photo_request(lname, &token)).await;
         assert_eq!(photo.status, 201, "{lname}");
         assert_eq!(
@@ -66,7 +99,15 @@ async fn every_route_round_trips_unicode_keys() {
         let got = app.get(&token, &format!("{uri}/photo")).await;
         assert_eq!(got.status, 200);
         assert_eq!(&got.body[..], PNG);
+        assert_eq!(delete(&app, &token, &format!("{uri}/photo")).await, 204);
+    }
+}
 
+#[tokio::test]
+async fn the_attachment_routes_round_trip_unicode_keys() {
+    let app = App::new();
+    let token = app.token().await;
+    for (lname, uri) in create_each(&app, &token).await {
         let uploaded = app
             .upload(
                 &token,
@@ -83,37 +124,8 @@ async fn every_route_round_trips_unicode_keys() {
         assert_eq!(list.json()["data"][0]["id"], id.as_str());
         let file = app.get(&token, &format!("{uri}/attachments/{id}")).await;
         assert_eq!(&file.body[..], lname.as_bytes());
-        let deleted = app
-            .send(
-                authed(Method::DELETE, &format!("{uri}/attachments/{id}"), &token)
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await;
-        assert_eq!(deleted.status, 204);
-        let deleted = app
-            .send(
-                authed(Method::DELETE, &format!("{uri}/photo"), &token)
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await;
-        assert_eq!(deleted.status, 204);
-
-        let deleted = app
-            .send(
-                authed(Method::DELETE, &uri, &token)
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await;
-        assert_eq!(deleted.status, 204, "{lname}");
-        app.get(&token, &uri)
-            .await
-            .assert_error(410, "person_gone", 410_001);
-        app.get(&token, &format!("{uri}/attachments"))
-            .await
-            .assert_error(410, "person_gone", 410_001);
+        let path = format!("{uri}/attachments/{id}");
+        assert_eq!(delete(&app, &token, &path).await, 204);
     }
 }
 

@@ -5,7 +5,7 @@ mod support;
 use axum::body::Body;
 use http::Method;
 use people_mock::PeopleMock;
-use serde_json::json;
+use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use support::*;
 
@@ -182,13 +182,11 @@ async fn photo_validation() {
         .assert_error(404, "person_not_found", 404_001);
 }
 
-#[tokio::test]
-async fn attachments_lifecycle() {
-    let app = App::new();
-    let token = app.token().await;
+/// Uploads the three attachments the scenarios below start from and returns their metadata.
+async fn upload_three(app: &App, token: &str) -> (Vec<Value>, Resp) {
     let resp = app
         .upload(
-            &token,
+            token,
             "/api/v1/people/Brockman/attachments",
             &[
                 Part::file("files", "rapport.pdf", b"%PDF-1.7 one")
@@ -200,12 +198,19 @@ async fn attachments_lifecycle() {
         )
         .await;
     assert_eq!(resp.status, 201, "{:?}", resp.body);
+    let data = resp.json()["data"].as_array().unwrap().clone();
+    (data, resp)
+}
+
+#[tokio::test]
+async fn an_upload_answers_the_stored_metadata() {
+    let app = App::new();
+    let token = app.token().await;
+    let (data, resp) = upload_three(&app, &token).await;
     assert_eq!(
         resp.header("location"),
         Some("/api/v1/people/Brockman/attachments")
     );
-    let data = resp.json()["data"].clone();
-    let data = data.as_array().unwrap();
     assert_eq!(data.len(), 3);
     assert_eq!(data[0]["filename"], "rapport.pdf");
     assert_eq!(data[0]["content_type"], "application/pdf");
@@ -219,7 +224,13 @@ async fn attachments_lifecycle() {
     assert_eq!(data[1]["content_type"], "application/octet-stream");
     assert_eq!(data[2]["filename"], "file-3");
     assert!(data[0]["uploaded_at"].as_str().unwrap().ends_with('Z'));
+}
 
+#[tokio::test]
+async fn the_list_and_the_download_serve_what_was_stored() {
+    let app = App::new();
+    let token = app.token().await;
+    let (data, _) = upload_three(&app, &token).await;
     let list = app
         .get(&token, "/api/v1/people/Brockman/attachments")
         .await
@@ -246,7 +257,14 @@ async fn attachments_lifecycle() {
         file.header("content-disposition"),
         Some("attachment; filename=\"_ _q_.txt\"; filename*=UTF-8''%E6%9D%8E%20%22q%22.txt")
     );
+}
 
+#[tokio::test]
+async fn attachments_go_one_by_one_and_with_their_person() {
+    let app = App::new();
+    let token = app.token().await;
+    let (data, _) = upload_three(&app, &token).await;
+    let id = data[1]["id"].as_str().unwrap();
     let deleted = app
         .send(
             authed(
