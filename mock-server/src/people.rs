@@ -13,7 +13,7 @@ use crate::json_form::PeoplePage;
 use crate::names::check_name;
 use crate::negotiation::{require_content_type, require_json_accept};
 use crate::paging::{Params, pagination};
-use crate::respond::{empty, json_response, set_header};
+use crate::respond::{empty, json_bytes_response, json_response, set_header};
 use crate::routes::person_path;
 use crate::state::MockState;
 
@@ -57,10 +57,8 @@ pub(crate) fn list(state: &MockState, req: &Request) -> Result<Response, ApiErro
         .list_with(&params.list_query(), |total, data| {
             let count = data.len();
             let (meta, link) = pagination(&params, total, count, &authority);
-            (
-                json_response(StatusCode::OK, &PeoplePage::new(&data, &meta)),
-                link,
-            )
+            let body = PeoplePage::new(&data, &meta).to_bytes();
+            (json_bytes_response(StatusCode::OK, body), link)
         });
     set_header(&mut response, LINK, &link);
     Ok(response)
