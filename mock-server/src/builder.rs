@@ -52,12 +52,24 @@ impl Default for PeopleMockBuilder {
 
 impl PeopleMockBuilder {
     /// A builder with every default.
+    ///
+    /// ```
+    /// let builder = people_mock::PeopleMockBuilder::new();
+    /// assert!(builder.validate().is_ok());
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Lifetime of access tokens: more than zero; [`FOREVER`](crate::FOREVER) (100 years)
     /// or more means they never expire.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let (_, state) = people_mock::PeopleMock::builder().token_ttl(Duration::from_secs(5)).into_parts();
+    /// assert_eq!(state.config_json()["token_ttl_secs"], 5);
+    /// ```
     pub fn token_ttl(mut self, ttl: Duration) -> Self {
         self.config.token_ttl = ttl;
         self
@@ -65,6 +77,13 @@ impl PeopleMockBuilder {
 
     /// Lifetime of refresh tokens: more than zero; [`FOREVER`](crate::FOREVER) (100 years)
     /// or more means they never expire.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let (_, state) = people_mock::PeopleMock::builder().refresh_ttl(Duration::from_secs(60)).into_parts();
+    /// assert_eq!(state.config_json()["refresh_ttl_secs"], 60);
+    /// ```
     pub fn refresh_ttl(mut self, ttl: Duration) -> Self {
         self.config.refresh_ttl = ttl;
         self
@@ -72,6 +91,15 @@ impl PeopleMockBuilder {
 
     /// At most `requests` (at least 1) `/people…` requests per client per `window` (more than
     /// zero; 100 years or more: the window never ends).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let (_, state) = people_mock::PeopleMock::builder()
+    ///     .rate_limit(10, Duration::from_secs(1))
+    ///     .into_parts();
+    /// assert_eq!(state.config_json()["rate_limit"]["requests"], 10);
+    /// ```
     pub fn rate_limit(mut self, requests: u32, window: Duration) -> Self {
         self.config.rate_limit = requests;
         self.config.rate_window = window;
@@ -79,12 +107,23 @@ impl PeopleMockBuilder {
     }
 
     /// Largest photo, in bytes.
+    ///
+    /// ```
+    /// let (_, state) = people_mock::PeopleMock::builder().photo_limit(1024).into_parts();
+    /// assert_eq!(state.config_json()["limits"]["photo_bytes"], 1024);
+    /// ```
     pub fn photo_limit(mut self, bytes: u64) -> Self {
         self.config.photo_limit = bytes;
         self
     }
 
     /// Largest attachment file and largest total of files in one request, in bytes.
+    ///
+    /// ```
+    /// let (_, state) = people_mock::PeopleMock::builder().attachment_limits(10, 20).into_parts();
+    /// let limits = &state.config_json()["limits"];
+    /// assert_eq!((limits["attachment_file_bytes"].as_u64(), limits["attachment_request_bytes"].as_u64()), (Some(10), Some(20)));
+    /// ```
     pub fn attachment_limits(mut self, per_file: u64, per_request: u64) -> Self {
         self.config.attachment_file_limit = per_file;
         self.config.attachment_request_limit = per_request;
@@ -92,6 +131,11 @@ impl PeopleMockBuilder {
     }
 
     /// Largest JSON request body, in bytes.
+    ///
+    /// ```
+    /// let (_, state) = people_mock::PeopleMock::builder().json_limit(512).into_parts();
+    /// assert_eq!(state.config_json()["limits"]["json_bytes"], 512);
+    /// ```
     pub fn json_limit(mut self, bytes: u64) -> Self {
         self.config.json_limit = bytes;
         self
@@ -100,6 +144,14 @@ impl PeopleMockBuilder {
     /// Adds a client (or replaces one with the same id). Scopes may be given one
     /// per item or space- or comma-separated; each must be `people:read` or `people:write`,
     /// and the id and the secret must not be empty.
+    ///
+    /// ```
+    /// let (_, state) = people_mock::PeopleMock::builder()
+    ///     .client("robot", "robot-secret", &["people:read"])
+    ///     .into_parts();
+    /// let clients = state.config_json()["clients"].clone();
+    /// assert_eq!(clients[2]["client_id"], "robot");
+    /// ```
     pub fn client(mut self, id: &str, secret: &str, scopes: &[&str]) -> Self {
         self.extra_clients.retain(|c| c.id != id);
         self.extra_clients.push(Client::new(id, secret, scopes));
@@ -107,6 +159,14 @@ impl PeopleMockBuilder {
     }
 
     /// Leaves out the two default clients (`demo-client` and `reader`).
+    ///
+    /// ```
+    /// let (_, state) = people_mock::PeopleMock::builder()
+    ///     .no_default_clients()
+    ///     .client("robot", "robot-secret", &["people:read"])
+    ///     .into_parts();
+    /// assert_eq!(state.client_id(), "robot");
+    /// ```
     pub fn no_default_clients(mut self) -> Self {
         self.default_clients = false;
         self
@@ -114,12 +174,22 @@ impl PeopleMockBuilder {
 
     /// Generates `count` people beyond the three seeds (on start and on every reset); at most
     /// [`MAX_GENERATED_PEOPLE`](crate::MAX_GENERATED_PEOPLE).
+    ///
+    /// ```
+    /// let (_, state) = people_mock::PeopleMock::builder().people(7).into_parts();
+    /// assert_eq!(state.people().len(), 10);
+    /// ```
     pub fn people(mut self, count: usize) -> Self {
         self.config.people = count;
         self
     }
 
     /// Capacity of the request journal; 0 turns it off.
+    ///
+    /// ```
+    /// let (_, state) = people_mock::PeopleMock::builder().journal(0).into_parts();
+    /// assert_eq!(state.config_json()["journal_capacity"], 0);
+    /// ```
     pub fn journal(mut self, capacity: usize) -> Self {
         self.config.journal = capacity;
         self
@@ -129,6 +199,11 @@ impl PeopleMockBuilder {
     /// the oldest entries go first. Whatever the bound, the newest entry is kept. Each header
     /// value and query in an entry is cut at
     /// [`MAX_JOURNAL_VALUE_BYTES`](crate::MAX_JOURNAL_VALUE_BYTES) bytes.
+    ///
+    /// ```
+    /// let (_, state) = people_mock::PeopleMock::builder().journal_bytes(1 << 20).into_parts();
+    /// assert_eq!(state.config_json()["journal_bytes"], 1 << 20);
+    /// ```
     pub fn journal_bytes(mut self, bytes: usize) -> Self {
         self.config.journal_bytes = bytes;
         self
@@ -137,12 +212,28 @@ impl PeopleMockBuilder {
     /// Most live grants per client (each an access token and its refresh token, at least 1);
     /// a client holding this many that is issued another loses its oldest grant, whose tokens
     /// then answer as unknown.
+    ///
+    /// ```
+    /// let (_, state) = people_mock::PeopleMock::builder().max_tokens_per_client(5).into_parts();
+    /// assert_eq!(state.config_json()["max_tokens_per_client"], 5);
+    /// ```
     pub fn max_tokens_per_client(mut self, grants: usize) -> Self {
         self.config.max_tokens_per_client = grants;
         self
     }
 
     /// Address to listen on.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mock = people_mock::PeopleMock::builder()
+    ///     .addr("127.0.0.1:0".parse().unwrap())
+    ///     .start()
+    ///     .await;
+    /// assert!(mock.addr().ip().is_loopback());
+    /// # }
+    /// ```
     pub fn addr(mut self, addr: SocketAddr) -> Self {
         self.config.addr = addr;
         self
@@ -151,6 +242,15 @@ impl PeopleMockBuilder {
     /// How long a client may take to send a request head before the
     /// connection is closed (cuts off slow clients). Zero, or 100 years or more, turns the
     /// limit off.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let (_, state) = people_mock::PeopleMock::builder()
+    ///     .header_read_timeout(Duration::from_secs(2))
+    ///     .into_parts();
+    /// assert_eq!(state.config_json()["header_read_timeout_secs"], 2.0);
+    /// ```
     pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
         self.config.header_read_timeout = timeout;
         self
@@ -159,6 +259,15 @@ impl PeopleMockBuilder {
     /// How long a request body may go without sending a byte before the
     /// connection is closed (cuts off clients that stall mid-body). Zero, or
     /// 100 years or more, turns the limit off.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let (_, state) = people_mock::PeopleMock::builder()
+    ///     .body_read_timeout(Duration::from_secs(3))
+    ///     .into_parts();
+    /// assert_eq!(state.config_json()["body_read_timeout_secs"], 3.0);
+    /// ```
     pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
         self.config.body_read_timeout = timeout;
         self
@@ -189,11 +298,24 @@ impl PeopleMockBuilder {
 
     /// Checks every setting (the table in the [`ConfigError`](crate::ConfigError) docs):
     /// the first that cannot be used is the error.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let builder = people_mock::PeopleMock::builder().token_ttl(Duration::ZERO);
+    /// assert!(builder.validate().is_err());
+    /// ```
     pub fn validate(&self) -> Result<(), crate::ConfigError> {
         crate::config_check::check(&self.clone().into_config())
     }
 
     /// [`into_parts`](Self::into_parts), after [`validate`](Self::validate).
+    ///
+    /// ```
+    /// let refused = people_mock::PeopleMock::builder().rate_limit(0, std::time::Duration::from_secs(1));
+    /// assert!(refused.try_into_parts().is_err());
+    /// assert!(people_mock::PeopleMock::builder().try_into_parts().is_ok());
+    /// ```
     pub fn try_into_parts(self) -> Result<(axum::Router, MockState), crate::ConfigError> {
         self.validate()?;
         Ok(self.into_parts())
@@ -207,12 +329,35 @@ impl PeopleMockBuilder {
     /// or `max_tokens_per_client` of 0 counted as 1, more people than
     /// [`MAX_GENERATED_PEOPLE`](crate::MAX_GENERATED_PEOPLE) cut to that, and zero durations
     /// taken as they are.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use tower::ServiceExt as _;
+    ///
+    /// let (router, state) = people_mock::PeopleMock::builder().into_parts();
+    /// let request = http::Request::get("/api/v1/people").body(axum::body::Body::empty()).unwrap();
+    /// assert_eq!(router.oneshot(request).await.unwrap().status(), 401);
+    /// assert_eq!(state.journal().len(), 1);
+    /// # }
+    /// ```
     pub fn into_parts(self) -> (axum::Router, MockState) {
         let state = MockState::new(self.into_config());
         (state.router(), state)
     }
 
     /// The router alone, without a socket.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use tower::ServiceExt as _;
+    ///
+    /// let router = people_mock::PeopleMock::builder().into_router();
+    /// let request = http::Request::get("/api/v1/openapi.yaml").body(axum::body::Body::empty()).unwrap();
+    /// assert_eq!(router.oneshot(request).await.unwrap().status(), 200);
+    /// # }
+    /// ```
     pub fn into_router(self) -> axum::Router {
         self.into_parts().0
     }
@@ -224,6 +369,11 @@ impl PeopleMockBuilder {
     /// (`localhost`) and IP literals; repeatable. For a server reached through a proxy or a
     /// container name. Other names get a 421: a page on another site that a rebound DNS name
     /// points at this server cannot read it.
+    ///
+    /// ```
+    /// let (_, state) = people_mock::PeopleMock::builder().allowed_host("mock.internal").into_parts();
+    /// assert_eq!(state.config_json()["network"]["allowed_hosts"][0], "mock.internal");
+    /// ```
     pub fn allowed_host(mut self, name: &str) -> Self {
         let name = name.trim().to_ascii_lowercase();
         if !name.is_empty() && !self.config.net.allowed_hosts.contains(&name) {
@@ -234,6 +384,11 @@ impl PeopleMockBuilder {
 
     /// Requires `Authorization: Bearer {token}` on the admin surface (`/__mock/`). Required
     /// when listening on an address other than loopback. An empty token is no token.
+    ///
+    /// ```
+    /// let (_, state) = people_mock::PeopleMock::builder().admin_token("s3cret").into_parts();
+    /// assert_eq!(state.config_json()["network"]["admin_token"], true, "never the token itself");
+    /// ```
     pub fn admin_token(mut self, token: &str) -> Self {
         self.config.net.admin_token = (!token.is_empty()).then(|| token.to_string());
         self
@@ -242,6 +397,13 @@ impl PeopleMockBuilder {
     /// Lets pages from `origin` (e.g. `https://app.example`) call the API from a browser; `*`
     /// lets every origin. Loopback origins (`http://localhost:5173`, `http://127.0.0.1:3000`)
     /// are always allowed. Never applies to the admin surface.
+    ///
+    /// ```
+    /// let (_, state) = people_mock::PeopleMock::builder()
+    ///     .cors_origin("https://app.example")
+    ///     .into_parts();
+    /// assert_eq!(state.config_json()["network"]["cors_origins"][0], "https://app.example");
+    /// ```
     pub fn cors_origin(mut self, origin: &str) -> Self {
         let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
         if origin == "*" {
@@ -254,6 +416,15 @@ impl PeopleMockBuilder {
 
     /// Longest time a request body may take from its first byte to its last, however steadily
     /// it trickles; past it the connection is closed. Zero turns the limit off. Default 60 s.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let (_, state) = people_mock::PeopleMock::builder()
+    ///     .body_deadline(Duration::from_secs(5))
+    ///     .into_parts();
+    /// assert_eq!(state.config_json()["network"]["body_deadline_secs"], 5.0);
+    /// ```
     pub fn body_deadline(mut self, deadline: Duration) -> Self {
         self.config.net.body_deadline = deadline;
         self
@@ -261,12 +432,25 @@ impl PeopleMockBuilder {
 
     /// Most connections served at once (at least 1); a connection beyond it gets a 503 JSON
     /// answer and is closed. Default 1024.
+    ///
+    /// ```
+    /// let (_, state) = people_mock::PeopleMock::builder().max_connections(8).into_parts();
+    /// assert_eq!(state.config_json()["network"]["max_connections"], 8);
+    /// ```
     pub fn max_connections(mut self, max: usize) -> Self {
         self.config.net.max_connections = max.max(1);
         self
     }
 
     /// Lets the demo clients, whose secrets are public, be served on a non-loopback address.
+    ///
+    /// ```
+    /// let builder = people_mock::PeopleMock::builder()
+    ///     .addr("0.0.0.0:0".parse().unwrap())
+    ///     .admin_token("s3cret")
+    ///     .allow_demo_clients();
+    /// assert!(builder.validate().is_ok());
+    /// ```
     pub fn allow_demo_clients(mut self) -> Self {
         self.config.net.allow_demo_clients = true;
         self
