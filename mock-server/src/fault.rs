@@ -106,6 +106,14 @@ impl Fault {
     }
 
     /// Answer with `status` and the JSON error body of that status.
+    ///
+    /// ```
+    /// use people_mock::{Fault, FaultKind};
+    ///
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// state.inject(Fault::status(503));
+    /// assert_eq!(state.faults()[0].kind, FaultKind::Status { status: 503, retry_after: None });
+    /// ```
     pub fn status(status: u16) -> Self {
         Self::new(FaultKind::Status {
             status,
@@ -114,22 +122,58 @@ impl Fault {
     }
 
     /// Wait `delay`, then handle the request normally.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use people_mock::{Fault, FaultKind};
+    ///
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// state.inject(Fault::delay(Duration::from_millis(20)));
+    /// assert_eq!(state.faults()[0].kind, FaultKind::Delay(Duration::from_millis(20)));
+    /// ```
     pub fn delay(delay: Duration) -> Self {
         Self::new(FaultKind::Delay(delay))
     }
 
     /// Close the connection without sending a response.
+    ///
+    /// ```
+    /// use people_mock::{Fault, FaultKind};
+    ///
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// state.inject(Fault::drop_connection());
+    /// assert_eq!(state.faults()[0].kind, FaultKind::DropConnection);
+    /// ```
     pub fn drop_connection() -> Self {
         Self::new(FaultKind::DropConnection)
     }
 
     /// Answer with `status` and a truncated, invalid JSON body.
+    ///
+    /// ```
+    /// use people_mock::{Fault, FaultKind};
+    ///
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// state.inject(Fault::malformed_body(200));
+    /// assert_eq!(state.faults()[0].kind, FaultKind::MalformedBody { status: 200 });
+    /// ```
     pub fn malformed_body(status: u16) -> Self {
         Self::new(FaultKind::MalformedBody { status })
     }
 
     /// Sets `Retry-After` (whole seconds) on a status fault; ignored by other kinds.
     /// Without it a 503 or 429 fault sends `Retry-After: 1`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use people_mock::{Fault, FaultKind};
+    ///
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// state.inject(Fault::status(429).retry_after(Duration::from_secs(3)));
+    /// let kind = state.faults()[0].kind.clone();
+    /// let three = Some(Duration::from_secs(3));
+    /// assert_eq!(kind, FaultKind::Status { status: 429, retry_after: three });
+    /// ```
     pub fn retry_after(mut self, after: Duration) -> Self {
         if let FaultKind::Status { retry_after, .. } = &mut self.kind {
             *retry_after = Some(after);
@@ -138,6 +182,12 @@ impl Fault {
     }
 
     /// Matches only this method (case-insensitive). Default: any method.
+    ///
+    /// ```
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// state.inject(people_mock::Fault::status(500).method("post"));
+    /// assert_eq!(state.faults()[0].method.as_deref(), Some("POST"));
+    /// ```
     pub fn method(mut self, method: &str) -> Self {
         self.method = Some(method.to_ascii_uppercase());
         self
@@ -146,18 +196,38 @@ impl Fault {
     /// Matches only this path: exact, or a prefix when it ends with `*`
     /// (`/api/v1/people/*`). Compared with the path as sent (percent-encoded).
     /// Default: any path outside `/__mock/`.
+    ///
+    /// ```
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// state.inject(people_mock::Fault::status(500).path("/api/v1/people/*"));
+    /// assert_eq!(state.faults()[0].path.as_deref(), Some("/api/v1/people/*"));
+    /// ```
     pub fn path(mut self, path: &str) -> Self {
         self.path = Some(path.to_string());
         self
     }
 
     /// Applies to the next `n` matching requests only. Default: unlimited.
+    ///
+    /// ```
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// state.inject(people_mock::Fault::status(500).times(2));
+    /// assert_eq!(state.faults()[0].times, Some(2));
+    /// ```
     pub fn times(mut self, n: u32) -> Self {
         self.times = Some(n);
         self
     }
 
     /// Lower numbers win when several faults match. Default: 5.
+    ///
+    /// ```
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// state.inject(people_mock::Fault::status(500));
+    /// state.inject(people_mock::Fault::status(500).priority(1));
+    /// let faults = state.faults();
+    /// assert_eq!((faults[0].priority, faults[1].priority), (people_mock::DEFAULT_PRIORITY, 1));
+    /// ```
     pub fn priority(mut self, priority: u8) -> Self {
         self.priority = priority;
         self
@@ -200,11 +270,24 @@ pub struct FaultInfo {
 
 impl FaultInfo {
     /// Whether the fault still applies to matching requests.
+    ///
+    /// ```
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// state.inject(people_mock::Fault::status(500).times(1));
+    /// assert!(state.faults()[0].is_active());
+    /// ```
     pub fn is_active(&self) -> bool {
         is_active(self.times, self.uses)
     }
 
     /// The JSON form used by the admin surface.
+    ///
+    /// ```
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// state.inject(people_mock::Fault::status(503).path("/api/v1/people"));
+    /// let json = state.faults()[0].to_json();
+    /// assert_eq!((json["kind"].as_str(), json["status"].as_u64()), (Some("status"), Some(503)));
+    /// ```
     pub fn to_json(&self) -> serde_json::Value {
         let mut value = serde_json::json!({
             "id": self.id,

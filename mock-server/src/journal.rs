@@ -87,6 +87,13 @@ pub struct Expect {
 impl Expect {
     /// Requests with this method and path (exact, or a prefix ending with `*`).
     /// Without a count, at least one is expected.
+    ///
+    /// ```
+    /// use people_mock::Expect;
+    ///
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// assert!(state.verify(&Expect::requests("GET", "/api/v1/people").never()).is_ok());
+    /// ```
     pub fn requests(method: &str, path: &str) -> Self {
         Self {
             method: method.to_ascii_uppercase(),
@@ -97,6 +104,14 @@ impl Expect {
     }
 
     /// Exactly `n` requests.
+    ///
+    /// ```
+    /// use people_mock::Expect;
+    ///
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// let err = state.verify(&Expect::requests("GET", "/api/v1/people").times(1)).unwrap_err();
+    /// assert!(err.contains("exactly 1"), "{err}");
+    /// ```
     pub fn times(mut self, n: usize) -> Self {
         self.min = n;
         self.max = Some(n);
@@ -104,12 +119,29 @@ impl Expect {
     }
 
     /// At least `n` requests.
+    ///
+    /// ```
+    /// use people_mock::Expect;
+    ///
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// assert!(state.verify(&Expect::requests("POST", "/api/v1/*").at_least(1)).is_err());
+    /// ```
     pub fn at_least(mut self, n: usize) -> Self {
         self.min = n;
         self
     }
 
-    /// At most `n` requests.
+    /// At most `n` requests; with the default of at least one, between one and `n`
+    /// (`at_least(0)` lets none through too).
+    ///
+    /// ```
+    /// use people_mock::Expect;
+    ///
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// let token_requests = Expect::requests("POST", "/api/v1/oauth/token");
+    /// assert!(state.verify(&token_requests.clone().at_most(1)).is_err(), "none yet");
+    /// assert!(state.verify(&token_requests.at_least(0).at_most(1)).is_ok());
+    /// ```
     pub fn at_most(mut self, n: usize) -> Self {
         self.max = Some(n);
         if self.min > n {
@@ -119,6 +151,13 @@ impl Expect {
     }
 
     /// No such request.
+    ///
+    /// ```
+    /// use people_mock::Expect;
+    ///
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// assert!(state.verify(&Expect::requests("DELETE", "/api/v1/people/*").never()).is_ok());
+    /// ```
     pub fn never(self) -> Self {
         self.times(0)
     }

@@ -64,6 +64,22 @@ impl JournalEntry {
     }
 
     /// The value of the first header with this name (case-insensitive).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use tower::ServiceExt as _;
+    ///
+    /// let (router, state) = people_mock::PeopleMock::builder().into_parts();
+    /// let request = http::Request::get("/api/v1/people")
+    ///     .header("authorization", "Bearer secret-token")
+    ///     .body(axum::body::Body::empty())
+    ///     .unwrap();
+    /// router.oneshot(request).await.unwrap();
+    /// let entry = &state.journal()[0];
+    /// assert_eq!(entry.header("Authorization"), Some(people_mock::REDACTED));
+    /// # }
+    /// ```
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
@@ -72,6 +88,22 @@ impl JournalEntry {
     }
 
     /// The JSON form used by the admin surface.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use tower::ServiceExt as _;
+    ///
+    /// let (router, state) = people_mock::PeopleMock::builder().into_parts();
+    /// let request = http::Request::get("/api/v1/people")
+    ///     .header("authorization", "Bearer secret-token")
+    ///     .body(axum::body::Body::empty())
+    ///     .unwrap();
+    /// router.oneshot(request).await.unwrap();
+    /// let entry = &state.journal()[0];
+    /// assert_eq!(entry.to_json()["status"], 401);
+    /// # }
+    /// ```
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
             "method": self.method,

@@ -72,11 +72,21 @@ impl MockState {
 
     /// Id of the default client (`demo-client`), or of the first configured
     /// client when the defaults are off (empty when there is none).
+    ///
+    /// ```
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// assert_eq!(state.client_id(), "demo-client");
+    /// ```
     pub fn client_id(&self) -> &str {
         self.default_client().map_or("", |c| c.id.as_str())
     }
 
     /// Secret of the client of [`client_id`](Self::client_id).
+    ///
+    /// ```
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// assert_eq!(state.client_secret(), "demo-secret");
+    /// ```
     pub fn client_secret(&self) -> &str {
         self.default_client().map_or("", |c| c.secret.as_str())
     }
@@ -90,16 +100,33 @@ impl MockState {
     }
 
     /// Expires every access and refresh token; returns how many were live.
+    ///
+    /// ```
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// assert_eq!(state.expire_tokens(), 0);
+    /// ```
     pub fn expire_tokens(&self) -> usize {
         self.inner.tokens.expire_all()
     }
 
     /// Revokes one access or refresh token; false if it is unknown.
+    ///
+    /// ```
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// assert!(!state.revoke("rt_unknown"));
+    /// ```
     pub fn revoke(&self, token: &str) -> bool {
         self.inner.tokens.revoke(token)
     }
 
     /// Restores the seed data and forgets tokens, faults, the journal and rate counters.
+    ///
+    /// ```
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// state.inject(people_mock::Fault::status(500));
+    /// state.reset();
+    /// assert!(state.faults().is_empty());
+    /// ```
     pub fn reset(&self) {
         self.inner.store.seed(self.inner.config.people);
         self.inner.tokens.clear();
@@ -109,6 +136,11 @@ impl MockState {
     }
 
     /// Every live person, ordered by lname.
+    ///
+    /// ```
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// assert_eq!(state.people()[0].lname, "Brockman");
+    /// ```
     pub fn people(&self) -> Vec<PersonSnapshot> {
         self.inner
             .store
@@ -123,6 +155,11 @@ impl MockState {
     }
 
     /// One live person.
+    ///
+    /// ```
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// assert_eq!(state.person("Easter").unwrap().fname, "Bunny");
+    /// ```
     pub fn person(&self, lname: &str) -> Option<PersonSnapshot> {
         self.inner.store.get(lname).ok().map(|p| PersonSnapshot {
             fname: p.fname,
@@ -132,57 +169,125 @@ impl MockState {
     }
 
     /// Adds a fault; it applies to matching requests until used up or removed.
+    ///
+    /// ```
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// let id = state.inject(people_mock::Fault::drop_connection());
+    /// assert_eq!(state.faults()[0].id, id);
+    /// ```
     pub fn inject(&self, fault: Fault) -> FaultId {
         self.inner.faults.add(fault)
     }
 
     /// Every injected fault with its use count, oldest first.
+    ///
+    /// ```
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// assert!(state.faults().is_empty());
+    /// ```
     pub fn faults(&self) -> Vec<FaultInfo> {
         self.inner.faults.list()
     }
 
     /// Removes one fault; false if it is unknown.
+    ///
+    /// ```
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// let id = state.inject(people_mock::Fault::status(500));
+    /// assert!(state.remove_fault(id));
+    /// ```
     pub fn remove_fault(&self, id: FaultId) -> bool {
         self.inner.faults.remove(id)
     }
 
     /// Removes every fault.
+    ///
+    /// ```
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// state.inject(people_mock::Fault::status(500));
+    /// state.clear_faults();
+    /// assert!(state.faults().is_empty());
+    /// ```
     pub fn clear_faults(&self) {
         self.inner.faults.clear();
     }
 
     /// The recorded requests, oldest first (at most the journal's capacity).
+    ///
+    /// ```
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// assert!(state.journal().is_empty());
+    /// ```
     pub fn journal(&self) -> Vec<JournalEntry> {
         self.inner.journal.entries()
     }
 
     /// Same as [`journal`](Self::journal), in wiremock's words.
+    ///
+    /// ```
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// assert_eq!(state.received_requests(), state.journal());
+    /// ```
     pub fn received_requests(&self) -> Vec<JournalEntry> {
         self.journal()
     }
 
     /// Empties the journal.
+    ///
+    /// ```
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// state.clear_journal();
+    /// assert!(state.journal().is_empty());
+    /// ```
     pub fn clear_journal(&self) {
         self.inner.journal.clear();
     }
 
     /// How many recorded requests have this method and path (exact, or a prefix
     /// ending with `*`). Counts only what the journal still holds.
+    ///
+    /// ```
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// assert_eq!(state.request_count("GET", "/api/v1/*"), 0);
+    /// ```
     pub fn request_count(&self, method: &str, path: &str) -> usize {
         self.inner.journal.count(method, path)
     }
 
     /// Checks an expectation against the journal; the error says what was seen.
+    ///
+    /// ```
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// let never = people_mock::Expect::requests("GET", "/api/v1/people").never();
+    /// assert!(state.verify(&never).is_ok());
+    /// ```
     pub fn verify(&self, expect: &Expect) -> Result<(), String> {
         expect.check(&self.inner.journal)
     }
 
     /// Access token lifetime.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let state = people_mock::PeopleMock::builder()
+    ///     .token_ttl(Duration::from_secs(9))
+    ///     .into_parts()
+    ///     .1;
+    /// assert_eq!(state.token_ttl(), Duration::from_secs(9));
+    /// ```
     pub fn token_ttl(&self) -> Duration {
         self.inner.config.token_ttl
     }
 
     /// The configuration as JSON, without secrets.
+    ///
+    /// ```
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// let config = state.config_json();
+    /// assert_eq!(config["limits"]["json_bytes"], 64 * 1024);
+    /// assert!(config.to_string().find("demo-secret").is_none(), "no secret");
+    /// ```
     pub fn config_json(&self) -> serde_json::Value {
         let c = &self.inner.config;
         serde_json::json!({
