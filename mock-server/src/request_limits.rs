@@ -1,12 +1,12 @@
 //! Limits on the request head that the server answers with the API's JSON error.
 //!
-//! hyper answers a head it cannot parse or hold by itself. Its own limits are set above these
-//! (see [`configure`]), so that a long request target or too many or too large headers reach
-//! the application and get its 414 or 431; a head past hyper's limits gets hyper's answer, which
-//! [`wire_errors`](crate::wire_errors) turns into the same JSON error.
+//! hyper answers a head it cannot parse or hold by itself: more than 100 header fields (its
+//! default, the same as [`MAX_HEADERS`]), a head past its read buffer, a target past 64 KiB.
+//! [`wire_errors`](crate::wire_errors) turns those answers into the same JSON errors as these
+//! checks give. hyper's field limit is left at its default on purpose: a higher one makes it
+//! allocate and fill an array of that many slots for every request head it parses.
 
 use http::Request;
-use hyper::server::conn::http1;
 
 use crate::errors::ApiError;
 
@@ -16,14 +16,6 @@ pub(crate) const MAX_URI: usize = 8 * 1024;
 pub(crate) const MAX_HEADERS: usize = 100;
 /// Largest sum of header names and values, in bytes.
 pub(crate) const MAX_HEADER_BYTES: usize = 64 * 1024;
-
-/// hyper's limit on header fields: beyond it hyper answers a bare 431.
-const HYPER_MAX_HEADERS: usize = 1000;
-
-/// Raises hyper's own header-count limit above [`MAX_HEADERS`].
-pub(crate) fn configure(builder: &mut http1::Builder) {
-    builder.max_headers(HYPER_MAX_HEADERS);
-}
 
 /// 414 for a request target over [`MAX_URI`], 431 for headers over [`MAX_HEADERS`] or
 /// [`MAX_HEADER_BYTES`].

@@ -556,7 +556,6 @@ async fn serve_connection(
     builder.header_read_timeout(
         crate::forever::finite(header_timeout).filter(|timeout| !timeout.is_zero()),
     );
-    crate::request_limits::configure(&mut builder);
     let stream = crate::wire_errors::JsonWireErrors::new(stream);
     let connection = builder.serve_connection(TokioIo::new(stream), service);
     tokio::pin!(connection);
