@@ -34,14 +34,14 @@ use std::sync::Arc;
 
 use http::Method;
 
-use crate::client::{Call, read_json};
 use crate::download::Download;
 use crate::error::Error;
 use crate::multipart::{FilePart, Form, Progress, ProgressFn};
 use crate::path::is_dot_segment;
-use crate::people::{CallFuture, PersonRef, into_future, send_write};
+use crate::people::{CallFuture, PersonRef, into_future};
 use crate::response::ETag;
 use crate::route;
+use crate::transport::Call;
 use crate::types::{self, Attachment, AttachmentList};
 
 /// Files to upload as attachments, with an optional note.
@@ -134,6 +134,15 @@ fn validate_id(id: &str) -> Result<(), Error> {
     )))
 }
 
+// The entry point lives with the resource, so that `people` need not import this module:
+// imports go one way, from a resource to its parent.
+impl PersonRef {
+    /// The person's attachments.
+    pub fn attachments(&self) -> Attachments {
+        Attachments::new(self.clone())
+    }
+}
+
 /// A person's attachments; from [`PersonRef::attachments`].
 #[derive(Clone, Debug)]
 #[must_use = "nothing is sent until one of its methods is called"]
@@ -153,10 +162,7 @@ impl Attachments {
         let call = Call::new("upload_attachments", route::ATTACHMENTS, Method::POST, url)
             .accept_json()
             .multipart(form);
-        let info = call.info.clone();
-        let resp = self.person.client().execute(call).await?;
-        let list: AttachmentList = read_json(resp, &info, "attachment list").await?;
-        Ok(list.data)
+        self.send_list(call).await
     }
 
     /// Lists the attachments, in upload order.
@@ -164,9 +170,16 @@ impl Attachments {
         let url = self.person.url(&["attachments"])?;
         let call =
             Call::new("list_attachments", route::ATTACHMENTS, Method::GET, url).accept_json();
-        let info = call.info.clone();
-        let resp = self.person.client().execute(call).await?;
-        let list: AttachmentList = read_json(resp, &info, "attachment list").await?;
+        self.send_list(call).await
+    }
+
+    /// Sends a call answered by an attachment list.
+    async fn send_list(&self, call: Call) -> Result<Vec<Attachment>, Error> {
+        let list: AttachmentList = self
+            .person
+            .transport()
+            .json(call, "attachment list")
+            .await?;
         Ok(list.data)
     }
 
@@ -176,9 +189,7 @@ impl Attachments {
         validate_id(id)?;
         let url = self.person.url(&["attachments", id])?;
         let call = Call::new("get_attachment", route::ATTACHMENT, Method::GET, url).download();
-        let info = call.info.clone();
-        let resp = self.person.client().execute(call).await?;
-        Ok(Download::new(resp, info))
+        self.person.transport().download(call).await
     }
 
     /// Downloads one attachment into a new file at `path`; returns the number of bytes.
@@ -218,7 +229,9 @@ impl DeleteAttachment {
         let url = self.person.url(&["attachments", &self.id])?;
         let call =
             Call::new("delete_attachment", route::ATTACHMENT, Method::DELETE, url).accept_json();
-        send_write(self.person.client(), call, self.if_match)
+        self.person
+            .transport()
+            .write(call, self.if_match.as_ref())
             .await
             .map(|_| ())
     }

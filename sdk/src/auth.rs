@@ -25,7 +25,8 @@
 //!   early), the client drops the token, gets a new one, and replays the call once. A call whose
 //!   body is a one-shot stream cannot be replayed: it fails with
 //!   [`ErrorKind::BodyNotReplayable`](crate::ErrorKind::BodyNotReplayable).
-//! * Token requests are retried like any `POST` by the [`RetryPolicy`]: on `429` and `503`.
+//! * Token requests go through the same transport as API calls, so they are retried like any
+//!   `POST` by the [`RetryPolicy`]: on `429` and `503`.
 //! * Token endpoint refusals are errors of kind [`ErrorKind::Auth`](crate::ErrorKind::Auth)
 //!   carrying the OAuth `error` code ([`Error::token_endpoint_error`](crate::Error::token_endpoint_error)).
 //!
@@ -69,170 +70,23 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
+use http::header::AUTHORIZATION;
 use http::{HeaderValue, Method};
 use tracing::Instrument;
 use url::Url;
 
 use crate::error::{CallInfo, Error};
-use crate::retry::{Decision, RetryPolicy};
+use crate::retry::RetryPolicy;
+use crate::route;
+use crate::token::Secret;
+pub use crate::token::{AccessToken, TokenSource};
+use crate::transport::{
+    Call, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, ErrorShape, Transport, default_http_client,
+    default_user_agent, read_bounded,
+};
 
 /// The longest skew: a token is renewed at most this long before it expires.
 pub const MAX_REFRESH_SKEW: Duration = Duration::from_secs(30);
-
-/// A string that never shows in `Debug` or `Display`.
-#[derive(Clone)]
-pub(crate) struct Secret(Arc<str>);
-
-impl Secret {
-    pub(crate) fn new(value: impl Into<String>) -> Self {
-        Secret(Arc::from(value.into()))
-    }
-
-    pub(crate) fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
-/// A bearer access token, with what is known of its expiry and scopes.
-///
-/// Its `Debug` never shows the token itself.
-///
-/// ```
-/// use std::time::Duration;
-/// use people_sdk::AccessToken;
-///
-/// let token = AccessToken::new("at_very_secret")
-///     .with_expires_in(Duration::from_secs(3600))
-///     .with_scopes(["people:read"]);
-/// assert!(!format!("{token:?}").contains("very_secret"));
-/// assert_eq!(token.expose_secret(), "at_very_secret");
-/// ```
-#[derive(Clone)]
-pub struct AccessToken {
-    secret: Secret,
-    expires_at: Option<Instant>,
-    scopes: Arc<[String]>,
-}
-
-impl AccessToken {
-    /// A token with no known expiry and no known scopes.
-    pub fn new(secret: impl Into<String>) -> Self {
-        AccessToken {
-            secret: Secret::new(secret),
-            expires_at: None,
-            scopes: Arc::from(Vec::new()),
-        }
-    }
-
-    /// The same token, expiring `lifetime` from now.
-    #[must_use = "it returns the changed token"]
-    pub fn with_expires_in(self, lifetime: Duration) -> Self {
-        self.with_expires_at(Instant::now() + lifetime)
-    }
-
-    /// The same token, expiring at `at`.
-    #[must_use = "it returns the changed token"]
-    pub fn with_expires_at(mut self, at: Instant) -> Self {
-        self.expires_at = Some(at);
-        self
-    }
-
-    /// The same token, with these scopes.
-    #[must_use = "it returns the changed token"]
-    pub fn with_scopes<I, S>(mut self, scopes: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.scopes = scopes.into_iter().map(Into::into).collect();
-        self
-    }
-
-    /// The token itself. Keep it out of logs.
-    pub fn expose_secret(&self) -> &str {
-        self.secret.expose()
-    }
-
-    /// When the token expires, if known.
-    pub fn expires_at(&self) -> Option<Instant> {
-        self.expires_at
-    }
-
-    /// How long the token has left (zero once expired), if its expiry is known.
-    pub fn expires_in(&self) -> Option<Duration> {
-        self.expires_at
-            .map(|at| at.saturating_duration_since(Instant::now()))
-    }
-
-    /// Whether the token is known to have expired.
-    pub fn is_expired(&self) -> bool {
-        self.expires_at.is_some_and(|at| Instant::now() >= at)
-    }
-
-    /// The scopes granted, if known (empty if not).
-    pub fn scopes(&self) -> &[String] {
-        &self.scopes
-    }
-
-    fn same_secret(&self, other: &AccessToken) -> bool {
-        Arc::ptr_eq(&self.secret.0, &other.secret.0) || self.secret.0 == other.secret.0
-    }
-}
-
-impl fmt::Debug for AccessToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AccessToken")
-            .field("token", &self.secret)
-            .field("expires_in", &self.expires_in())
-            .field("scopes", &self.scopes)
-            .finish()
-    }
-}
-
-/// Where a [`Client`](crate::Client) gets its bearer tokens.
-///
-/// The trait is object safe: the client keeps its source as `Arc<dyn TokenSource>`. Implement it
-/// for any type that can produce tokens; see the [module documentation](self) for an example.
-pub trait TokenSource: Send + Sync + 'static {
-    /// A token to send now. Called before every attempt of every call, so it should return a
-    /// cached token quickly when it has a good one.
-    fn token(&self) -> BoxFuture<'_, Result<AccessToken, Error>>;
-
-    /// Called when the server rejected `rejected` as unknown, expired or revoked (`401
-    /// invalid_token`). Return `true` if a later [`token`](TokenSource::token) call may give a
-    /// different, working token: the client then replays the call once. The default returns
-    /// `false` (the call fails with the `401`).
-    fn invalidate(&self, rejected: &AccessToken) -> bool {
-        let _ = rejected;
-        false
-    }
-}
-
-impl<T: TokenSource + ?Sized> TokenSource for Arc<T> {
-    fn token(&self) -> BoxFuture<'_, Result<AccessToken, Error>> {
-        (**self).token()
-    }
-
-    fn invalidate(&self, rejected: &AccessToken) -> bool {
-        (**self).invalidate(rejected)
-    }
-}
-
-impl<T: TokenSource + ?Sized> TokenSource for Box<T> {
-    fn token(&self) -> BoxFuture<'_, Result<AccessToken, Error>> {
-        (**self).token()
-    }
-
-    fn invalidate(&self, rejected: &AccessToken) -> bool {
-        (**self).invalidate(rejected)
-    }
-}
 
 /// A fixed bearer token, e.g. one issued out of band. It is never refreshed.
 ///
@@ -371,9 +225,8 @@ struct CcInner {
     client_secret: Secret,
     scopes: Vec<String>,
     client_auth: ClientAuth,
-    http: reqwest::Client,
-    retry: RetryPolicy,
-    timeout: Option<Duration>,
+    /// Token requests are sent as API calls are, with no token of their own.
+    transport: Transport,
     cache: Mutex<Cache>,
     /// Held by the one caller that is getting a new token; the others queue on it.
     flight: tokio::sync::Mutex<()>,
@@ -468,10 +321,7 @@ impl ClientCredentialsBuilder {
         }
         let http = match self.http {
             Some(http) => http,
-            None => crate::client::default_http_client(
-                crate::client::DEFAULT_CONNECT_TIMEOUT,
-                &crate::client::default_user_agent(),
-            )?,
+            None => default_http_client(DEFAULT_CONNECT_TIMEOUT, &default_user_agent())?,
         };
         Ok(ClientCredentials {
             inner: Arc::new(CcInner {
@@ -480,9 +330,7 @@ impl ClientCredentialsBuilder {
                 client_secret: self.client_secret,
                 scopes: self.scopes,
                 client_auth: self.client_auth,
-                http,
-                retry: self.retry,
-                timeout: self.timeout,
+                transport: Transport::new(http, self.retry, self.timeout),
                 cache: Mutex::new(Cache::default()),
                 flight: tokio::sync::Mutex::new(()),
             }),
@@ -525,7 +373,7 @@ impl ClientCredentials {
             client_auth: ClientAuth::default(),
             http: None,
             retry: RetryPolicy::default(),
-            timeout: Some(crate::client::DEFAULT_TIMEOUT),
+            timeout: Some(DEFAULT_TIMEOUT),
         }
     }
 
@@ -669,7 +517,7 @@ impl ClientCredentials {
         self.request(Grant::ClientCredentials).await
     }
 
-    /// One token request, with retries.
+    /// One token request, with retries, sent by the transport in its own span.
     async fn request(&self, grant: Grant) -> Result<(AccessToken, Option<Secret>), Error> {
         let grant_name = match grant {
             Grant::ClientCredentials => "client_credentials",
@@ -679,43 +527,36 @@ impl ClientCredentials {
             "people_sdk.token",
             grant = grant_name,
             http.request.method = "POST",
-            http.route = crate::route::TOKEN,
+            http.route = route::TOKEN,
             http.response.status_code = tracing::field::Empty,
             "error.type" = tracing::field::Empty,
             attempt = tracing::field::Empty,
         );
         async {
-            let mut attempt = 0;
-            loop {
-                attempt += 1;
-                let err = match self.request_once(&grant).await {
-                    Ok(out) => {
-                        let span = tracing::Span::current();
-                        span.record("attempt", attempt);
-                        span.record("http.response.status_code", 200);
-                        return Ok(out);
+            let call = self.token_call(&grant)?;
+            let mut sent = 0;
+            let result = match self.inner.transport.send(&call, &mut sent).await {
+                Ok(resp) => {
+                    let status = resp.status();
+                    self.read_token(resp, &call.info)
+                        .await
+                        .map(|out| (out, status))
+                }
+                Err(err) => Err(err),
+            };
+            let span = tracing::Span::current();
+            span.record("attempt", sent);
+            match result {
+                Ok((out, status)) => {
+                    span.record("http.response.status_code", status.as_u16());
+                    Ok(out)
+                }
+                Err(err) => {
+                    span.record("error.type", tracing::field::debug(err.kind()));
+                    if let Some(status) = err.status() {
+                        span.record("http.response.status_code", status.as_u16());
                     }
-                    Err(err) => err,
-                };
-                match self.inner.retry.decide(&err, false, attempt) {
-                    Decision::Retry { wait, reason } => {
-                        tracing::debug!(
-                            reason = %reason,
-                            attempt,
-                            wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-                            "retrying token request"
-                        );
-                        tokio::time::sleep(wait).await;
-                    }
-                    Decision::GiveUp => {
-                        let span = tracing::Span::current();
-                        span.record("attempt", attempt);
-                        span.record("error.type", tracing::field::debug(err.kind()));
-                        if let Some(status) = err.status() {
-                            span.record("http.response.status_code", status.as_u16());
-                        }
-                        return Err(err);
-                    }
+                    Err(err)
                 }
             }
         }
@@ -723,13 +564,9 @@ impl ClientCredentials {
         .await
     }
 
-    async fn request_once(&self, grant: &Grant) -> Result<(AccessToken, Option<Secret>), Error> {
+    /// The token request for a grant (RFC 6749 sections 4.4.2 and 6).
+    fn token_call(&self, grant: &Grant) -> Result<Call, Error> {
         let inner = &*self.inner;
-        let call = CallInfo {
-            operation: "create_token",
-            method: Method::POST,
-            url: inner.token_url.clone(),
-        };
         let body = {
             let mut form = url::form_urlencoded::Serializer::new(String::new());
             match grant {
@@ -750,39 +587,37 @@ impl ClientCredentials {
             }
             form.finish()
         };
-        let mut req = inner
-            .http
-            .post(inner.token_url.clone())
-            .header(http::header::ACCEPT, "application/json")
-            .header(
-                http::header::CONTENT_TYPE,
-                "application/x-www-form-urlencoded",
-            );
+        let mut call = Call::new(
+            "create_token",
+            route::TOKEN,
+            Method::POST,
+            inner.token_url.clone(),
+        )
+        .accept_json()
+        .form(body)
+        .errors(ErrorShape::OAuth);
         if inner.client_auth == ClientAuth::Basic {
             let mut value = basic_auth(&inner.client_id, inner.client_secret.expose())
-                .map_err(|e| e.with_call(&call))?;
+                .map_err(|e| e.with_call(&call.info))?;
             value.set_sensitive(true);
-            req = req.header(http::header::AUTHORIZATION, value);
+            call = call.header(AUTHORIZATION, value);
         }
-        req = req.body(body);
-        if let Some(timeout) = inner.timeout {
-            req = req.timeout(timeout);
-        }
-        let resp = req
-            .send()
-            .await
-            .map_err(|e| Error::from_reqwest(e).with_call(&call))?;
+        Ok(call)
+    }
+
+    /// Reads the token endpoint's success body.
+    async fn read_token(
+        &self,
+        resp: reqwest::Response,
+        call: &CallInfo,
+    ) -> Result<(AccessToken, Option<Secret>), Error> {
         let status = resp.status();
-        let headers = resp.headers().clone();
-        let body = crate::client::read_bounded(resp, crate::error::ERROR_BODY_LIMIT).await;
-        if !status.is_success() {
-            return Err(Error::from_token_response(status, headers, &body).with_call(&call));
-        }
+        let body = read_bounded(resp, crate::error::ERROR_BODY_LIMIT).await;
         let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|e| {
             // The body holds a token: never keep a snippet of it.
             Error::decode(format!("the token response is not valid: {e}"), None)
                 .with_status(status)
-                .with_call(&call)
+                .with_call(call)
         })?;
         if !parsed.token_type.eq_ignore_ascii_case("bearer") {
             return Err(Error::decode(
@@ -790,11 +625,11 @@ impl ClientCredentials {
                 None,
             )
             .with_status(status)
-            .with_call(&call));
+            .with_call(call));
         }
         let scopes: Vec<String> = match &parsed.scope {
             Some(s) => s.split_whitespace().map(str::to_owned).collect(),
-            None => inner.scopes.clone(),
+            None => self.inner.scopes.clone(),
         };
         let mut token = AccessToken::new(parsed.access_token).with_scopes(scopes);
         if let Some(secs) = parsed.expires_in {

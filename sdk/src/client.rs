@@ -38,44 +38,22 @@
 //! wherever it is needed.
 
 use std::fmt;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
-use bytes::Bytes;
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
-use http::{HeaderMap, HeaderName, HeaderValue, Method};
-use tracing::Instrument;
+use http::HeaderValue;
 use url::Url;
 
-use crate::auth::{
-    AccessToken, ClientAuth, ClientCredentials, Secret, StaticToken, TokenInfo, TokenSource,
-};
-use crate::error::{CallInfo, Error, ErrorKind};
-use crate::multipart::Form;
+use crate::auth::{ClientAuth, ClientCredentials, StaticToken, TokenInfo};
+use crate::error::Error;
 use crate::path::{encode_segment, is_dot_segment};
 use crate::people::{People, PersonRef};
 use crate::rate_limit::RateLimit;
-use crate::retry::{self, Decision, RetryPolicy};
-
-pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-
-pub(crate) fn default_user_agent() -> String {
-    format!("people-sdk/{}", env!("CARGO_PKG_VERSION"))
-}
-
-pub(crate) fn default_http_client(
-    connect_timeout: Duration,
-    user_agent: &str,
-) -> Result<reqwest::Client, Error> {
-    crate::tls::check_crypto_provider()?;
-    reqwest::Client::builder()
-        .connect_timeout(connect_timeout)
-        .user_agent(user_agent)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| Error::config("the HTTP client could not be built").with_source(e))
-}
+use crate::retry::RetryPolicy;
+use crate::token::{Secret, TokenSource};
+use crate::transport::{
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Transport, default_http_client, default_user_agent,
+};
 
 /// Parses and normalises a base URL: `http(s)` only, no query or fragment, a path ending in
 /// `/`, and `/api/v1/` when there is no path at all.
@@ -191,8 +169,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Send this fixed bearer token (a `&str`, a `String`, an [`AccessToken`] or a
-    /// [`StaticToken`]). It is never refreshed.
+    /// Send this fixed bearer token (a `&str`, a `String`, an
+    /// [`AccessToken`](crate::AccessToken) or a [`StaticToken`]). It is never refreshed.
     pub fn bearer_token(mut self, token: impl Into<StaticToken>) -> Self {
         self.auth = AuthConfig::Source(Arc::new(token.into()), "static token");
         self
@@ -257,7 +235,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client. Fails with [`ErrorKind::Config`] when the base URL is missing or
+    /// Builds the client. Fails with [`ErrorKind::Config`](crate::ErrorKind::Config) when the base URL is missing or
     /// invalid, or a setting cannot be used.
     pub fn build(self) -> Result<Client, Error> {
         let raw_base = self
@@ -303,18 +281,16 @@ impl ClientBuilder {
                 (Some(Arc::new(creds)), desc)
             }
         };
+        let transport = Transport::new(http, self.retry, self.timeout)
+            .with_user_agent(user_agent)
+            .with_auth(auth)
+            .with_transfer_timeout(self.transfer_timeout);
         Ok(Client {
             inner: Arc::new(Inner {
-                http,
                 base,
-                auth,
                 auth_desc,
-                retry: self.retry,
-                timeout: self.timeout,
-                transfer_timeout: self.transfer_timeout,
                 read_ahead: self.read_ahead,
-                user_agent,
-                last_rate_limit: Mutex::new(None),
+                transport,
             }),
         })
     }
@@ -354,16 +330,10 @@ pub struct Client {
 }
 
 struct Inner {
-    http: reqwest::Client,
     base: Url,
-    auth: Option<Arc<dyn TokenSource>>,
     auth_desc: String,
-    retry: RetryPolicy,
-    timeout: Option<Duration>,
-    transfer_timeout: Option<Duration>,
     read_ahead: usize,
-    user_agent: HeaderValue,
-    last_rate_limit: Mutex<Option<RateLimit>>,
+    transport: Transport,
 }
 
 impl fmt::Debug for Client {
@@ -371,109 +341,11 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base.as_str())
             .field("auth", &self.inner.auth_desc)
-            .field("timeout", &self.inner.timeout)
-            .field("transfer_timeout", &self.inner.transfer_timeout)
-            .field("retry", &self.inner.retry)
+            .field("timeout", &self.inner.transport.timeout())
+            .field("transfer_timeout", &self.inner.transport.transfer_timeout())
+            .field("retry", self.inner.transport.retry())
             .field("read_ahead", &self.inner.read_ahead)
             .finish_non_exhaustive()
-    }
-}
-
-/// How the time limits of the client apply to a call.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum TimeoutMode {
-    /// The timeout bounds the whole attempt.
-    Call,
-    /// An upload: the transfer timeout bounds the whole attempt.
-    Upload,
-    /// A download: the timeout bounds the wait for the headers, the transfer timeout the rest.
-    Download,
-}
-
-/// A request body that can be built again for a retry or a replay, where possible.
-pub(crate) enum RequestBody {
-    Empty,
-    Bytes {
-        bytes: Bytes,
-        content_type: &'static str,
-    },
-    Multipart(Form),
-}
-
-impl RequestBody {
-    fn is_replayable(&self) -> bool {
-        match self {
-            RequestBody::Empty | RequestBody::Bytes { .. } => true,
-            RequestBody::Multipart(form) => form.is_replayable(),
-        }
-    }
-}
-
-/// One call to the API, before it is sent.
-pub(crate) struct Call {
-    pub(crate) info: CallInfo,
-    /// The route template (from [`crate::route`]): what the call's span records.
-    pub(crate) route: &'static str,
-    pub(crate) headers: HeaderMap,
-    pub(crate) body: RequestBody,
-    pub(crate) mode: TimeoutMode,
-}
-
-impl Call {
-    pub(crate) fn new(
-        operation: &'static str,
-        route: &'static str,
-        method: Method,
-        url: Url,
-    ) -> Self {
-        Call {
-            info: CallInfo {
-                operation,
-                method,
-                url,
-            },
-            route,
-            headers: HeaderMap::new(),
-            body: RequestBody::Empty,
-            mode: TimeoutMode::Call,
-        }
-    }
-
-    /// Adds `Accept: application/json`.
-    pub(crate) fn accept_json(self) -> Self {
-        self.header(ACCEPT, HeaderValue::from_static("application/json"))
-    }
-
-    pub(crate) fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.headers.insert(name, value);
-        self
-    }
-
-    /// Sets a JSON body of this content type.
-    pub(crate) fn json<T: serde::Serialize>(
-        mut self,
-        content_type: &'static str,
-        value: &T,
-    ) -> Result<Self, Error> {
-        let bytes = serde_json::to_vec(value).map_err(|e| {
-            Error::invalid_request("the request body could not be encoded").with_source(e)
-        })?;
-        self.body = RequestBody::Bytes {
-            bytes: Bytes::from(bytes),
-            content_type,
-        };
-        Ok(self)
-    }
-
-    pub(crate) fn multipart(mut self, form: Form) -> Self {
-        self.body = RequestBody::Multipart(form);
-        self.mode = TimeoutMode::Upload;
-        self
-    }
-
-    pub(crate) fn download(mut self) -> Self {
-        self.mode = TimeoutMode::Download;
-        self
     }
 }
 
@@ -490,13 +362,13 @@ impl Client {
 
     /// One person, by last name (its key), e.g. `client.person("Lévi-Strauss")`. Nothing is sent
     /// until you call one of its methods; an invalid name fails then with
-    /// [`ErrorKind::InvalidRequest`].
+    /// [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest).
     pub fn person(&self, lname: impl Into<String>) -> PersonRef {
         PersonRef::new(self.clone(), lname.into())
     }
 
     /// The scopes and expiry of the token the client would send now, fetching one if needed.
-    /// Never the token itself. Fails with [`ErrorKind::Config`] when the client has no
+    /// Never the token itself. Fails with [`ErrorKind::Config`](crate::ErrorKind::Config) when the client has no
     /// credentials.
     ///
     /// ```no_run
@@ -509,8 +381,8 @@ impl Client {
     pub async fn token_info(&self) -> Result<TokenInfo, Error> {
         let source = self
             .inner
-            .auth
-            .as_ref()
+            .transport
+            .auth()
             .ok_or_else(|| Error::config("the client has no credentials"))?;
         let token = source.token().await?;
         Ok(TokenInfo::of(&token))
@@ -518,11 +390,7 @@ impl Client {
 
     /// The rate-limit headers of the last response this client (or a clone) received, if any.
     pub fn last_rate_limit(&self) -> Option<RateLimit> {
-        *self
-            .inner
-            .last_rate_limit
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
+        self.inner.transport.last_rate_limit()
     }
 
     /// The normalised base URL, ending in `/`.
@@ -532,7 +400,12 @@ impl Client {
 
     /// The retry policy.
     pub fn retry_policy(&self) -> &RetryPolicy {
-        &self.inner.retry
+        self.inner.transport.retry()
+    }
+
+    /// What sends this client's calls.
+    pub(crate) fn transport(&self) -> &Transport {
+        &self.inner.transport
     }
 
     pub(crate) fn default_read_ahead(&self) -> usize {
@@ -562,230 +435,12 @@ impl Client {
         url.set_path(&path);
         Ok(url)
     }
-
-    /// Sends a call with authentication, retries and one replay on `401 invalid_token`. Returns
-    /// the response if its status is a success, the error it amounts to otherwise.
-    ///
-    /// The call's span and events carry OpenTelemetry's HTTP field names where there is one, and
-    /// the route template, never the path or query sent: those hold people's names.
-    pub(crate) async fn execute(&self, call: Call) -> Result<reqwest::Response, Error> {
-        let span = tracing::info_span!(
-            "people_sdk.call",
-            operation = call.info.operation,
-            http.request.method = %call.info.method,
-            http.route = call.route,
-            http.response.status_code = tracing::field::Empty,
-            "error.type" = tracing::field::Empty,
-            attempt = tracing::field::Empty,
-            latency_ms = tracing::field::Empty,
-        );
-        let started = Instant::now();
-        let mut sent = 0;
-        let result = self.run(&call, &mut sent).instrument(span.clone()).await;
-        let latency = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        span.record("latency_ms", latency);
-        span.record("attempt", sent);
-        let status = match &result {
-            Ok(resp) => Some(resp.status()),
-            Err(err) => err.status(),
-        };
-        if let Some(status) = status {
-            span.record("http.response.status_code", status.as_u16());
-        }
-        span.in_scope(|| match &result {
-            Ok(_) => tracing::debug!("call succeeded"),
-            Err(err) => {
-                // The kind and the API's machine code only: the error's text may name the person.
-                span.record("error.type", tracing::field::debug(err.kind()));
-                tracing::debug!(
-                    "error.type" = ?err.kind(),
-                    api.error = err.error(),
-                    "call failed"
-                );
-            }
-        });
-        result
-    }
-
-    /// The attempts of a call; `sent` counts them.
-    async fn run(&self, call: &Call, sent: &mut u32) -> Result<reqwest::Response, Error> {
-        let idempotent = retry::is_idempotent(&call.info.method);
-        let mut attempt: u32 = 0;
-        let mut replayed = false;
-        loop {
-            attempt += 1;
-            *sent += 1;
-            let token = match &self.inner.auth {
-                Some(source) => Some(source.token().await?),
-                None => None,
-            };
-            let err = match self.send_once(call, token.as_ref()).await {
-                Ok(resp) => return Ok(resp),
-                Err(err) => err,
-            };
-            if let (Some(token), Some(source)) = (&token, &self.inner.auth)
-                && !replayed
-                && err.is_invalid_token()
-                && source.invalidate(token)
-            {
-                if !call.body.is_replayable() {
-                    return Err(err.into_not_replayable());
-                }
-                tracing::debug!(
-                    reason = "401 invalid_token",
-                    "access token rejected; renewing it and replaying the call once"
-                );
-                replayed = true;
-                attempt -= 1;
-                continue;
-            }
-            match self.inner.retry.decide(&err, idempotent, attempt) {
-                Decision::Retry { wait, reason } if call.body.is_replayable() => {
-                    tracing::debug!(
-                        reason = %reason,
-                        attempt,
-                        wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-                        "retrying"
-                    );
-                    tokio::time::sleep(wait).await;
-                }
-                Decision::Retry { reason, .. } => {
-                    tracing::debug!(
-                        reason = %reason,
-                        "not retrying: the request body is a one-shot stream"
-                    );
-                    return Err(err);
-                }
-                Decision::GiveUp => return Err(err),
-            }
-        }
-    }
-
-    async fn send_once(
-        &self,
-        call: &Call,
-        token: Option<&AccessToken>,
-    ) -> Result<reqwest::Response, Error> {
-        let inner = &*self.inner;
-        let info = &call.info;
-        let mut req = inner
-            .http
-            .request(info.method.clone(), info.url.clone())
-            .headers(call.headers.clone())
-            .header(USER_AGENT, inner.user_agent.clone());
-        if let Some(token) = token {
-            let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
-                .map_err(|_| {
-                    Error::config("the access token holds characters a header cannot carry")
-                        .with_call(info)
-                })?;
-            value.set_sensitive(true);
-            req = req.header(AUTHORIZATION, value);
-        }
-        match &call.body {
-            RequestBody::Empty => {}
-            RequestBody::Bytes {
-                bytes,
-                content_type,
-            } => {
-                req = req
-                    .header(CONTENT_TYPE, HeaderValue::from_static(content_type))
-                    .body(bytes.clone());
-            }
-            RequestBody::Multipart(form) => {
-                let encoded = form.encode().await.map_err(|e| e.with_call(info))?;
-                req = req.header(CONTENT_TYPE, encoded.content_type);
-                if let Some(len) = encoded.content_length {
-                    req = req.header(CONTENT_LENGTH, len);
-                }
-                req = req.body(encoded.body);
-            }
-        }
-        let whole_limit = match call.mode {
-            TimeoutMode::Call => inner.timeout,
-            TimeoutMode::Upload | TimeoutMode::Download => inner.transfer_timeout,
-        };
-        if let Some(limit) = whole_limit {
-            req = req.timeout(limit);
-        }
-        let sending = req.send();
-        let result = match (call.mode, inner.timeout) {
-            (TimeoutMode::Download, Some(limit)) => {
-                match tokio::time::timeout(limit, sending).await {
-                    Ok(result) => result,
-                    Err(_) => {
-                        return Err(Error::new(ErrorKind::Timeout)
-                            .with_message(format!("no response within {limit:?}"))
-                            .with_call(info));
-                    }
-                }
-            }
-            _ => sending.await,
-        };
-        let mut resp = result.map_err(|e| Error::from_reqwest(e).with_call(info))?;
-        if let Some(rl) = RateLimit::from_headers(resp.headers()) {
-            *inner
-                .last_rate_limit
-                .lock()
-                .unwrap_or_else(|p| p.into_inner()) = Some(rl);
-            // Parsed once: what the call returns takes it from here (`RateLimit::of`).
-            resp.extensions_mut().insert(rl);
-        }
-        let status = resp.status();
-        if status.is_success() {
-            return Ok(resp);
-        }
-        let headers = resp.headers().clone();
-        let body = if info.method == Method::HEAD {
-            Vec::new()
-        } else {
-            let limit = inner.timeout.unwrap_or(DEFAULT_TIMEOUT);
-            tokio::time::timeout(limit, read_bounded(resp, crate::error::ERROR_BODY_LIMIT))
-                .await
-                .unwrap_or_default()
-        };
-        Err(Error::from_parts(status, headers, &body).with_call(info))
-    }
-}
-
-/// Reads at most `limit` bytes of a response body; a failure mid-way keeps what was read.
-pub(crate) async fn read_bounded(mut resp: reqwest::Response, limit: usize) -> Vec<u8> {
-    let mut out = Vec::new();
-    while out.len() < limit {
-        match resp.chunk().await {
-            Ok(Some(chunk)) => {
-                let room = limit - out.len();
-                out.extend_from_slice(&chunk[..chunk.len().min(room)]);
-            }
-            Ok(None) | Err(_) => break,
-        }
-    }
-    out
-}
-
-/// Reads a whole success body and decodes it as JSON.
-pub(crate) async fn read_json<T: serde::de::DeserializeOwned>(
-    resp: reqwest::Response,
-    info: &CallInfo,
-    what: &str,
-) -> Result<T, Error> {
-    let status = resp.status();
-    let body = resp
-        .bytes()
-        .await
-        .map_err(|e| Error::from_reqwest(e).with_call(info))?;
-    serde_json::from_slice(&body).map_err(|e| {
-        Error::decode(format!("the response is not a valid {what}"), None)
-            .with_source(e)
-            .with_status(status)
-            .with_snippet_from(&body)
-            .with_call(info)
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
 
     #[test]
     fn base_urls_are_normalised() {

@@ -338,7 +338,7 @@ impl Error {
     /// at most [`ERROR_BODY_LIMIT`] bytes).
     pub(crate) fn from_parts(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Self {
         let mut err = Error::new(ErrorKind::from_status(status)).with_status(status);
-        err.0.retry_after = crate::retry::parse_retry_after(&headers);
+        err.0.retry_after = crate::rate_limit::parse_retry_after(&headers);
         err.0.rate_limit = RateLimit::from_headers(&headers);
         match serde_json::from_slice::<types::Error>(body) {
             Ok(api) => err.0.api = Some(api),
@@ -362,7 +362,7 @@ impl Error {
             _ => ErrorKind::Auth,
         };
         let mut err = Error::new(kind).with_status(status);
-        err.0.retry_after = crate::retry::parse_retry_after(&headers);
+        err.0.retry_after = crate::rate_limit::parse_retry_after(&headers);
         match serde_json::from_slice::<Body>(body) {
             Ok(b) => err.0.oauth = Some(TokenEndpointError::new(b.error, b.error_description)),
             Err(_) => err.0.snippet = snippet(body),

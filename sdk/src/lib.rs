@@ -67,8 +67,7 @@
 //! | `client.person(lname).attachments()` | [`Attachments`]: `.upload(..)`, `.list()`, `.download(id)`, `.delete(id)` |
 //! | `client.token_info()` | the current token's scopes and expiry (never the token) |
 //!
-//! The API's data types, generated from its OpenAPI document, are in [`types`]; the raw generated
-//! client (no authentication, no retries) is [`generated::Client`].
+//! The API's data types, generated from its OpenAPI document, are in [`types`].
 //!
 //! # Features
 //!
@@ -88,10 +87,11 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
-/// The client progenitor generates from `spec/people.yaml` (by `cargo xtask codegen`).
+/// The API's data types, generated from `spec/people.yaml` by `cargo xtask codegen`; public as
+/// [`types`].
 #[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all)]
 #[rustfmt::skip]
-pub mod generated;
+mod generated;
 
 /// The API's data types, generated from `spec/people.yaml`, with the hand-written name types:
 /// [`Lname`](types::Lname) and [`Fname`](types::Fname) for what a client sends (checked),
@@ -102,6 +102,7 @@ pub mod types {
     pub use crate::received::ReceivedName;
 }
 
+mod name_parsing;
 mod names;
 mod path;
 #[cfg(test)]
@@ -122,6 +123,8 @@ pub mod response;
 pub mod retry;
 mod route;
 mod tls;
+mod token;
+mod transport;
 
 pub use attachments::{AttachmentUpload, Attachments, DeleteAttachment};
 pub use auth::{

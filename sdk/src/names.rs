@@ -7,9 +7,9 @@
 //! check the same rule with one pass over the characters, and a test holds them to the spec's
 //! pattern on random names.
 //!
-//! Writes are strict: every way to make one (`parse`, `TryFrom`, and `Deserialize` too) checks the
-//! rule, so an `Lname` is always a key a request can carry. The generated types a client sends
-//! (`NewPerson`, `PersonPatch`) and the generated client's path parameters use them (see `xtask`).
+//! Writes are strict: every way to make one (`parse` and `TryFrom`, in `name_parsing`, and
+//! `Deserialize` too) checks the rule, so an `Lname` is always a key a request can carry. The generated types a client sends
+//! (`NewPerson`, `PersonPatch`) use them (see `xtask`).
 //! Reads are lenient: the names a [`Person`](crate::Person) carries are
 //! [`ReceivedName`](crate::types::ReceivedName)s, kept as the server sent them.
 //!
@@ -25,11 +25,9 @@
 
 use std::fmt;
 use std::ops::Deref;
-use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::generated::types::error::ConversionError;
 use crate::path::is_dot_segment;
 
 /// The longest name, in characters.
@@ -79,6 +77,14 @@ macro_rules! name_type {
             pub fn as_str(&self) -> &str {
                 &self.0
             }
+
+            /// `value` as a name, or why it is not one.
+            pub(crate) fn checked(value: String) -> Result<Self, String> {
+                match name_problem(&value, $is_key) {
+                    None => Ok($name(value)),
+                    Some(problem) => Err(format!(concat!("invalid ", $what, ": {}"), problem)),
+                }
+            }
         }
 
         impl Deref for $name {
@@ -100,44 +106,10 @@ macro_rules! name_type {
             }
         }
 
-        impl FromStr for $name {
-            type Err = ConversionError;
-            fn from_str(value: &str) -> Result<Self, ConversionError> {
-                match name_problem(value, $is_key) {
-                    None => Ok($name(value.to_owned())),
-                    Some(problem) => Err(format!(concat!("invalid ", $what, ": {}"), problem).into()),
-                }
-            }
-        }
-
-        impl TryFrom<&str> for $name {
-            type Error = ConversionError;
-            fn try_from(value: &str) -> Result<Self, ConversionError> {
-                value.parse()
-            }
-        }
-
-        impl TryFrom<&String> for $name {
-            type Error = ConversionError;
-            fn try_from(value: &String) -> Result<Self, ConversionError> {
-                value.parse()
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = ConversionError;
-            fn try_from(value: String) -> Result<Self, ConversionError> {
-                match name_problem(&value, $is_key) {
-                    None => Ok($name(value)),
-                    Some(problem) => Err(format!(concat!("invalid ", $what, ": {}"), problem).into()),
-                }
-            }
-        }
-
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                $name::try_from(String::deserialize(deserializer)?)
-                    .map_err(|err| <D::Error as serde::de::Error>::custom(err.to_string()))
+                $name::checked(String::deserialize(deserializer)?)
+                    .map_err(<D::Error as serde::de::Error>::custom)
             }
         }
     };

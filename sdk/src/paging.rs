@@ -49,11 +49,12 @@ use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use http::{HeaderMap, Method};
 use url::Url;
 
-use crate::client::{Call, Client, read_json};
+use crate::client::Client;
 use crate::error::Error;
-use crate::people::{CallFuture, into_future};
+use crate::people::{CallFuture, People, into_future};
 use crate::rate_limit::RateLimit;
 use crate::route;
+use crate::transport::Call;
 use crate::types::{Pagination, PeoplePage, Person, SortBy, SortOrder};
 
 /// One page of people with where it stands among all pages.
@@ -211,6 +212,15 @@ fn parse_link_header(value: &str) -> Vec<(String, String)> {
     out
 }
 
+// The entry point lives with the listing, so that `people` need not import this module: imports
+// go one way, from a resource to its parent.
+impl People {
+    /// Lists people, a page at a time or as a stream: see [`ListPeople`].
+    pub fn list(&self) -> ListPeople {
+        ListPeople::new(self.client().clone())
+    }
+}
+
 /// Lists people; from [`People::list`](crate::People::list). See the [module
 /// documentation](self).
 ///
@@ -338,11 +348,13 @@ impl ListPeople {
             }
         }
         let call = Call::new("list_people", route::PEOPLE, Method::GET, url).accept_json();
-        let info = call.info.clone();
-        let resp = self.client.execute(call).await?;
-        let links = PageLinks::from_headers(resp.headers());
-        let rate_limit = RateLimit::of(&resp);
-        let body: PeoplePage = read_json(resp, &info, "page of people").await?;
+        let (body, (links, rate_limit)) = self
+            .client
+            .transport()
+            .json_with::<PeoplePage, _>(call, "page of people", |resp| {
+                (PageLinks::from_headers(resp.headers()), RateLimit::of(resp))
+            })
+            .await?;
         Ok(Page {
             items: body.data,
             pagination: body.meta.pagination,

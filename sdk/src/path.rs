@@ -6,8 +6,7 @@
 //! would reach another route. So every byte of a segment but the unreserved characters of RFC
 //! 3986 (letters, digits, `-`, `.`, `_`, `~`) is percent-encoded, which leaves a parser nothing
 //! to change, and `.` and `..`, which no encoding can carry, are refused before a URL is built.
-//! Both the hand-written calls ([`Client::url`](crate::Client)) and the generated client use
-//! [`encode_segment`].
+//! Every path the SDK sends is built by [`Client::url`](crate::Client) with [`encode_segment`].
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 

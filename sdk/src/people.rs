@@ -28,18 +28,15 @@
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
-use http::header::IF_MATCH;
-use http::{HeaderValue, Method};
+use http::Method;
 
-use crate::attachments::Attachments;
-use crate::client::{Call, Client, read_json};
+use crate::client::Client;
 use crate::error::Error;
 use crate::names::name_problem;
-use crate::paging::ListPeople;
-use crate::photo::Photo;
 use crate::rate_limit::RateLimit;
 use crate::response::{ETag, Fetched, Written};
 use crate::route;
+use crate::transport::{Call, Transport};
 use crate::types::{self, NewPerson, Person, PersonPatch};
 
 /// The future of a call, as returned by the `IntoFuture` implementations of the builders.
@@ -83,9 +80,8 @@ impl People {
         People { client }
     }
 
-    /// Lists people, a page at a time or as a stream: see [`ListPeople`].
-    pub fn list(&self) -> ListPeople {
-        ListPeople::new(self.client.clone())
+    pub(crate) fn client(&self) -> &Client {
+        &self.client
     }
 
     /// Creates a person. Returns the new person's `ETag` and `Location`.
@@ -106,8 +102,7 @@ impl People {
         let call = Call::new("create_person", route::PEOPLE, Method::POST, url)
             .accept_json()
             .json("application/json", &body)?;
-        let resp = self.client.execute(call).await?;
-        Ok(Written::from_response(&resp))
+        self.client.transport().write(call, None).await
     }
 }
 
@@ -129,8 +124,9 @@ impl PersonRef {
         &self.lname
     }
 
-    pub(crate) fn client(&self) -> &Client {
-        &self.client
+    /// What sends the calls about this person.
+    pub(crate) fn transport(&self) -> &Transport {
+        self.client.transport()
     }
 
     /// The URL of this person, or of something under it.
@@ -148,12 +144,13 @@ impl PersonRef {
     pub async fn get(&self) -> Result<Fetched<Person>, Error> {
         let call =
             Call::new("get_person", route::PERSON, Method::GET, self.url(&[])?).accept_json();
-        let info = call.info.clone();
-        let resp = self.client.execute(call).await?;
-        // What the headers say is taken before the body consumes the response.
-        let etag = ETag::from_headers(resp.headers());
-        let rate_limit = RateLimit::of(&resp);
-        let person: Person = read_json(resp, &info, "person").await?;
+        let (person, (etag, rate_limit)) = self
+            .client
+            .transport()
+            .json_with::<Person, _>(call, "person", |resp| {
+                (ETag::from_headers(resp.headers()), RateLimit::of(resp))
+            })
+            .await?;
         Ok(Fetched::from_parts(person, etag, rate_limit))
     }
 
@@ -162,7 +159,7 @@ impl PersonRef {
     pub async fn etag(&self) -> Result<Option<ETag>, Error> {
         let call =
             Call::new("head_person", route::PERSON, Method::HEAD, self.url(&[])?).accept_json();
-        let resp = self.client.execute(call).await?;
+        let resp = self.client.transport().execute(call).await?;
         Ok(ETag::from_headers(resp.headers()))
     }
 
@@ -194,35 +191,6 @@ impl PersonRef {
             if_match: None,
         }
     }
-
-    /// The person's photo.
-    pub fn photo(&self) -> Photo {
-        Photo::new(self.clone())
-    }
-
-    /// The person's attachments.
-    pub fn attachments(&self) -> Attachments {
-        Attachments::new(self.clone())
-    }
-}
-
-/// The `If-Match` header for an entity tag.
-pub(crate) fn if_match_header(etag: &ETag) -> Result<HeaderValue, Error> {
-    HeaderValue::from_str(etag.as_str())
-        .map_err(|_| Error::invalid_request(format!("invalid ETag {:?}", etag.as_str())))
-}
-
-/// Sends a write without a response body and returns what it wrote.
-pub(crate) async fn send_write(
-    client: &Client,
-    mut call: Call,
-    if_match: Option<ETag>,
-) -> Result<Written, Error> {
-    if let Some(etag) = &if_match {
-        call = call.header(IF_MATCH, if_match_header(etag)?);
-    }
-    let resp = client.execute(call).await?;
-    Ok(Written::from_response(&resp))
 }
 
 macro_rules! into_future {
@@ -269,7 +237,11 @@ impl UpdatePerson {
         )
         .accept_json()
         .json("application/json", &body)?;
-        send_write(&self.person.client, call, self.if_match).await
+        self.person
+            .client
+            .transport()
+            .write(call, self.if_match.as_ref())
+            .await
     }
 }
 
@@ -301,7 +273,11 @@ impl PatchPerson {
         )
         .accept_json()
         .json("application/merge-patch+json", &self.patch)?;
-        send_write(&self.person.client, call, self.if_match).await
+        self.person
+            .client
+            .transport()
+            .write(call, self.if_match.as_ref())
+            .await
     }
 }
 
@@ -331,7 +307,10 @@ impl DeletePerson {
             self.person.url(&[])?,
         )
         .accept_json();
-        send_write(&self.person.client, call, self.if_match)
+        self.person
+            .client
+            .transport()
+            .write(call, self.if_match.as_ref())
             .await
             .map(|_| ())
     }

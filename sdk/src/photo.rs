@@ -35,13 +35,13 @@ use bytes::Bytes;
 use http::{HeaderValue, Method};
 use tokio::io::{AsyncRead, AsyncWrite};
 
-use crate::client::Call;
 use crate::download::Download;
 use crate::error::Error;
 use crate::multipart::{FilePart, Form, Progress, ProgressFn};
-use crate::people::{CallFuture, PersonRef, into_future, send_write};
+use crate::people::{CallFuture, PersonRef, into_future};
 use crate::response::{ETag, Written};
 use crate::route;
+use crate::transport::Call;
 use crate::types;
 
 /// A photo to upload: the image and an optional caption.
@@ -126,6 +126,15 @@ impl PhotoUpload {
     }
 }
 
+// The entry point lives with the resource, so that `people` need not import this module:
+// imports go one way, from a resource to its parent.
+impl PersonRef {
+    /// The person's photo.
+    pub fn photo(&self) -> Photo {
+        Photo::new(self.clone())
+    }
+}
+
 /// A person's photo; from [`PersonRef::photo`].
 #[derive(Clone, Debug)]
 #[must_use = "nothing is sent until one of its methods is called"]
@@ -148,7 +157,7 @@ impl Photo {
         let call = Call::new("upload_photo", route::PHOTO, Method::POST, url)
             .accept_json()
             .multipart(upload.into_form()?);
-        send_write(self.person.client(), call, None).await
+        self.person.transport().write(call, None).await
     }
 
     /// Starts downloading the photo: see [`Download`]. No photo: `404`.
@@ -157,9 +166,7 @@ impl Photo {
         let call = Call::new("get_photo", route::PHOTO, Method::GET, url)
             .header(http::header::ACCEPT, HeaderValue::from_static("image/*"))
             .download();
-        let info = call.info.clone();
-        let resp = self.person.client().execute(call).await?;
-        Ok(Download::new(resp, info))
+        self.person.transport().download(call).await
     }
 
     /// Downloads the photo into a new file at `path`; returns the number of bytes.
@@ -185,9 +192,7 @@ impl Photo {
     pub async fn head(&self) -> Result<Download, Error> {
         let url = self.person.url(&["photo"])?;
         let call = Call::new("head_photo", route::PHOTO, Method::HEAD, url);
-        let info = call.info.clone();
-        let resp = self.person.client().execute(call).await?;
-        Ok(Download::new(resp, info))
+        self.person.transport().download(call).await
     }
 
     /// Deletes the photo. Send it with `.await` or [`DeletePhoto::send`]. No photo: `404`.
@@ -223,7 +228,9 @@ impl DeletePhoto {
             self.person.url(&["photo"])?,
         )
         .accept_json();
-        send_write(self.person.client(), call, self.if_match)
+        self.person
+            .transport()
+            .write(call, self.if_match.as_ref())
             .await
             .map(|_| ())
     }

@@ -7,6 +7,10 @@
 //! [`Fetched::rate_limit`](crate::Fetched::rate_limit) those of one response, and
 //! [`Error::rate_limit`](crate::Error::rate_limit) those of an error response.
 //!
+//! `Retry-After` (delay seconds or an HTTP date), the other header that says how fast to go, is
+//! read here too: [`Error::retry_after`](crate::Error::retry_after) has it, and the retry policy
+//! waits for it.
+//!
 //! ```
 //! use http::HeaderMap;
 //! use people_sdk::RateLimit;
@@ -75,6 +79,24 @@ impl RateLimit {
     pub fn is_exhausted(&self) -> bool {
         self.remaining == 0
     }
+}
+
+/// Parses `Retry-After` (delay seconds or an HTTP date) into a wait from now.
+pub(crate) fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    parse_retry_after_value(value, SystemTime::now())
+}
+
+pub(crate) fn parse_retry_after_value(value: &str, now: SystemTime) -> Option<Duration> {
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 #[cfg(test)]

@@ -1,10 +1,10 @@
 //! [`ReceivedName`]: a name as the server sent it.
 //!
-//! Reads are lenient, writes are strict. The names a client sends are [`Lname`] and [`Fname`],
-//! valid by construction. The names it receives, in [`Person`](crate::Person), are kept as the
-//! server sent them: a server may hold a record that breaks the rules (written before them, or
-//! by another way than this API), and one such record must not make every page that holds it
-//! unreadable, for every client.
+//! Reads are lenient, writes are strict. The names a client sends are
+//! [`Lname`](crate::types::Lname) and [`Fname`](crate::types::Fname), valid by construction. The
+//! names it receives, in [`Person`](crate::Person), are kept as the server sent them: a server
+//! may hold a record that breaks the rules (written before them, or by another way than this
+//! API), and one such record must not make every page that holds it unreadable, for every client.
 //!
 //! ```
 //! use people_sdk::Person;
@@ -26,16 +26,13 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::generated::types::error::ConversionError;
-use crate::names::{Fname, Lname};
-
 /// A first or last name as the server sent it: any string, not checked against the API's rules.
 ///
 /// Decoding never fails on a name, so a page that holds a record that breaks the rules (a
 /// leading space, U+FEFF, a control character, `/`, `..`, 65 characters) still decodes. To send
-/// the name back, check it: [`Lname::try_from`] and [`Fname::try_from`] take a `&ReceivedName`,
-/// and every call that takes a last name (`client.person(name.as_str())`, ...) checks it before
-/// anything is sent. [`Display`](fmt::Display) writes the name as sent, control characters
+/// the name back, check it: [`Lname::try_from`](crate::types::Lname) and
+/// [`Fname::try_from`](crate::types::Fname) take a `&ReceivedName`, and every call that takes a
+/// last name (`client.person(name.as_str())`, ...) checks it before anything is sent. [`Display`](fmt::Display) writes the name as sent, control characters
 /// included: escape it before writing it to a terminal.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
@@ -95,21 +92,5 @@ impl PartialEq<str> for ReceivedName {
 impl PartialEq<&str> for ReceivedName {
     fn eq(&self, other: &&str) -> bool {
         self.0 == *other
-    }
-}
-
-impl TryFrom<&ReceivedName> for Lname {
-    type Error = ConversionError;
-    /// The received name as a key, if it satisfies the rules of one.
-    fn try_from(value: &ReceivedName) -> Result<Self, ConversionError> {
-        value.as_str().parse()
-    }
-}
-
-impl TryFrom<&ReceivedName> for Fname {
-    type Error = ConversionError;
-    /// The received name as a first name, if it satisfies the rules of one.
-    fn try_from(value: &ReceivedName) -> Result<Self, ConversionError> {
-        value.as_str().parse()
     }
 }

@@ -35,9 +35,9 @@
 //! assert_eq!(RetryPolicy::none().max_attempts(), 1);
 //! ```
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use http::{HeaderMap, Method, StatusCode};
+use http::{Method, StatusCode};
 
 use crate::error::{Error, ErrorKind};
 
@@ -204,27 +204,14 @@ pub(crate) fn is_idempotent(method: &Method) -> bool {
     )
 }
 
-/// Parses `Retry-After` (delay seconds or an HTTP date) into a wait from now.
-pub(crate) fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers
-        .get(http::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim();
-    parse_retry_after_value(value, SystemTime::now())
-}
-
-pub(crate) fn parse_retry_after_value(value: &str, now: SystemTime) -> Option<Duration> {
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
-}
-
 #[cfg(test)]
 mod tests {
+    use std::time::SystemTime;
+
+    use http::HeaderMap;
+
     use super::*;
+    use crate::rate_limit::parse_retry_after_value;
 
     fn status_error(code: u16, retry_after: Option<&str>) -> Error {
         let mut headers = HeaderMap::new();
