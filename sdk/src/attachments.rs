@@ -4,16 +4,26 @@
 //! most 1024 characters) stored with each. Limits (by default): 20 MiB a file, 50 MiB an upload;
 //! over them the upload fails with `413` and nothing of it is stored.
 //!
-//! ```no_run
+//! ```
 //! use futures::TryStreamExt;
 //! use people_sdk::{AttachmentUpload, FilePart};
 //!
-//! # async fn run(client: people_sdk::Client) -> Result<(), people_sdk::Error> {
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let mock = people_mock::PeopleMock::start().await;
+//! # let client = people_sdk::Client::builder()
+//! #     .base_url(mock.base_url())
+//! #     .client_credentials(mock.client_id(), mock.client_secret())
+//! #     .build()?;
+//! # let dir = tempfile::tempdir()?;
+//! # let report = dir.path().join("rapport.pdf");
+//! # std::fs::write(&report, "%PDF-1.7")?;
+//! # let copy = dir.path().join("rapport-copy.pdf");
 //! let attachments = client.person("Farrell").attachments();
 //! let stored = attachments
 //!     .upload(
 //!         AttachmentUpload::new()
-//!             .file(FilePart::from_path("rapport.pdf"))
+//!             .file(FilePart::from_path(&report))
 //!             .file(FilePart::from_bytes("tel: 555-0100").with_file_name("téléphone.txt"))
 //!             .note("from the 2024 audit"),
 //!     )
@@ -21,7 +31,7 @@
 //! for a in attachments.list().await? {
 //!     println!("{} {} ({} bytes, sha256 {})", a.id, a.filename, a.size, a.sha256.as_str());
 //! }
-//! attachments.download_to(&stored[0].id, "rapport-copy.pdf").await?;
+//! attachments.download_to(&stored[0].id, &copy).await?;
 //! attachments.delete(&stored[1].id).await?;
 //! # Ok(())
 //! # }

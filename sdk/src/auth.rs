@@ -198,12 +198,15 @@ pub fn refresh_skew(lifetime: Duration) -> Duration {
 /// yourself to share one token cache between clients, or to use it outside a client. Cloning is
 /// cheap and clones share the cache. See the [module documentation](self) for its behaviour.
 ///
-/// ```no_run
+/// ```
 /// use people_sdk::{ClientCredentials, TokenSource};
 ///
-/// # async fn run() -> Result<(), people_sdk::Error> {
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mock = people_mock::PeopleMock::start().await;
+/// # let token_url = format!("{}oauth/token", mock.base_url());
 /// let creds = ClientCredentials::builder(
-///     "http://127.0.0.1:8080/api/v1/oauth/token",
+///     &token_url, // http://HOST/api/v1/oauth/token
 ///     "demo-client",
 ///     "demo-secret",
 /// )

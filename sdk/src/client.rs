@@ -371,8 +371,14 @@ impl Client {
     /// Never the token itself. Fails with [`ErrorKind::Config`](crate::ErrorKind::Config) when the client has no
     /// credentials.
     ///
-    /// ```no_run
-    /// # async fn run(client: people_sdk::Client) -> Result<(), people_sdk::Error> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mock = people_mock::PeopleMock::start().await;
+    /// # let client = people_sdk::Client::builder()
+    /// #     .base_url(mock.base_url())
+    /// #     .client_credentials(mock.client_id(), mock.client_secret())
+    /// #     .build()?;
     /// let info = client.token_info().await?;
     /// assert!(info.has_scope("people:read"));
     /// # Ok(())

@@ -9,13 +9,23 @@
 //! Retries cover the call until the response headers arrive; a failure while the body is being
 //! read is returned as it is.
 //!
-//! ```no_run
-//! # async fn run(client: people_sdk::Client) -> Result<(), people_sdk::Error> {
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let mock = people_mock::PeopleMock::start().await;
+//! # let client = people_sdk::Client::builder()
+//! #     .base_url(mock.base_url())
+//! #     .client_credentials(mock.client_id(), mock.client_secret())
+//! #     .build()?;
+//! # let dir = tempfile::tempdir()?;
+//! # let saved = dir.path().join("farrell.png");
+//! # let png = b"\x89PNG\r\n\x1a\n0000IHDR";
+//! # client.person("Farrell").photo().upload(people_sdk::PhotoUpload::from_bytes(&png[..]).with_content_type("image/png")).await?;
 //! let photo = client.person("Farrell").photo().download().await?;
 //! println!("{:?}, {:?} bytes, ETag {:?}", photo.content_type(), photo.content_length(), photo.etag());
 //! let written = photo
 //!     .on_progress(|p| eprintln!("{} of {:?}", p.transferred, p.total))
-//!     .save("farrell.png")
+//!     .save(&saved)
 //!     .await?;
 //! # let _ = written;
 //! # Ok(())

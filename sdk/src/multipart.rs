@@ -20,12 +20,21 @@
 //! * **Retries**: a part from a path or from bytes can be sent again (the file is reopened), so
 //!   uploads are retried and replayed like any call; a part from a reader is one-shot.
 //!
-//! ```no_run
+//! ```
 //! use people_sdk::{AttachmentUpload, FilePart};
 //!
-//! # async fn run(client: people_sdk::Client) -> Result<(), people_sdk::Error> {
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let mock = people_mock::PeopleMock::start().await;
+//! # let client = people_sdk::Client::builder()
+//! #     .base_url(mock.base_url())
+//! #     .client_credentials(mock.client_id(), mock.client_secret())
+//! #     .build()?;
+//! # let dir = tempfile::tempdir()?;
+//! # let contract = dir.path().join("contract.pdf");
+//! # std::fs::write(&contract, "%PDF-1.7")?;
 //! let upload = AttachmentUpload::new()
-//!     .file(FilePart::from_path("contract.pdf"))
+//!     .file(FilePart::from_path(&contract))
 //!     .file(FilePart::from_bytes("name,age\nDoug,42\n").with_file_name("people.csv"))
 //!     .note("Signed copy")
 //!     .on_progress(|p| eprintln!("{} of {:?} bytes", p.transferred, p.total));

@@ -20,11 +20,17 @@
 //! costs nothing when you stop early, and it sees people added or removed while it runs. With
 //! read-ahead, the number of pages is fixed by the first page.
 //!
-//! ```no_run
+//! ```
 //! use futures::TryStreamExt;
 //! use people_sdk::types::{SortBy, SortOrder};
 //!
-//! # async fn run(client: people_sdk::Client) -> Result<(), people_sdk::Error> {
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let mock = people_mock::PeopleMock::start().await;
+//! # let client = people_sdk::Client::builder()
+//! #     .base_url(mock.base_url())
+//! #     .client_credentials(mock.client_id(), mock.client_secret())
+//! #     .build()?;
 //! // One page.
 //! let page = client.people().list().per_page(2).await?;
 //! println!("{} of {} people", page.items().len(), page.total());

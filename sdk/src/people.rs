@@ -7,10 +7,16 @@
 //! percent-encodes them as one path segment. An invalid name is refused before anything is sent,
 //! with [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest).
 //!
-//! ```no_run
+//! ```
 //! use people_sdk::{ETag, types::PersonPatch};
 //!
-//! # async fn run(client: people_sdk::Client) -> Result<(), people_sdk::Error> {
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let mock = people_mock::PeopleMock::start().await;
+//! # let client = people_sdk::Client::builder()
+//! #     .base_url(mock.base_url())
+//! #     .client_credentials(mock.client_id(), mock.client_secret())
+//! #     .build()?;
 //! client.people().create("Claude", "Lévi-Strauss").await?;
 //! let levi = client.person("Lévi-Strauss");
 //! let person = levi.get().await?;

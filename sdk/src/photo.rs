@@ -4,14 +4,24 @@
 //! 5 MiB by default, with an optional caption of at most 1024 characters. An upload replaces any
 //! earlier photo.
 //!
-//! ```no_run
+//! ```
 //! use people_sdk::PhotoUpload;
 //!
-//! # async fn run(client: people_sdk::Client) -> Result<(), people_sdk::Error> {
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let mock = people_mock::PeopleMock::start().await;
+//! # let client = people_sdk::Client::builder()
+//! #     .base_url(mock.base_url())
+//! #     .client_credentials(mock.client_id(), mock.client_secret())
+//! #     .build()?;
+//! # let dir = tempfile::tempdir()?;
+//! # let doug = dir.path().join("doug.png");
+//! # std::fs::write(&doug, b"\x89PNG\r\n\x1a\n0000IHDR")?;
+//! # let copy = dir.path().join("copy-of-doug.png");
 //! let photo = client.person("Farrell").photo();
 //! let written = photo
 //!     .upload(
-//!         PhotoUpload::from_path("doug.png")
+//!         PhotoUpload::from_path(&doug)
 //!             .caption("Doug at the beach")
 //!             .on_progress(|p| eprintln!("{:.0}%", 100.0 * p.fraction().unwrap_or(0.0))),
 //!     )
@@ -19,7 +29,7 @@
 //! println!("stored, ETag {:?}", written.etag());
 //!
 //! let bytes = photo.bytes().await?;
-//! photo.download_to("copy-of-doug.png").await?;
+//! photo.download_to(&copy).await?;
 //! photo.delete().await?;
 //! # let _ = bytes;
 //! # Ok(())

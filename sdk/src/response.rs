@@ -6,8 +6,14 @@
 //! fails with [`ErrorKind::PreconditionFailed`](crate::ErrorKind::PreconditionFailed) and changes
 //! nothing.
 //!
-//! ```no_run
-//! # async fn run(client: people_sdk::Client) -> Result<(), people_sdk::Error> {
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let mock = people_mock::PeopleMock::start().await;
+//! # let client = people_sdk::Client::builder()
+//! #     .base_url(mock.base_url())
+//! #     .client_credentials(mock.client_id(), mock.client_secret())
+//! #     .build()?;
 //! let farrell = client.person("Farrell");
 //! let current = farrell.get().await?;
 //! println!("{} {}", current.fname.as_str(), current.lname.as_str());
