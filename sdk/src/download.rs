@@ -20,7 +20,7 @@
 //! # let dir = tempfile::tempdir()?;
 //! # let saved = dir.path().join("farrell.png");
 //! # let png = b"\x89PNG\r\n\x1a\n0000IHDR";
-//! # client.person("Farrell").photo().upload(people_sdk::PhotoUpload::from_bytes(&png[..]).with_content_type("image/png")).await?;
+//! # client.person("Farrell").photo().upload(people_sdk::PhotoUpload::from_bytes(&png[..])).await?;
 //! let photo = client.person("Farrell").photo().download().await?;
 //! println!("{:?}, {:?} bytes, ETag {:?}", photo.content_type(), photo.content_length(), photo.etag());
 //! let written = photo
