@@ -33,22 +33,11 @@ impl ConnectionCap {
     }
 }
 
-/// The bytes of the 503 a refused connection gets.
-fn refusal() -> Vec<u8> {
-    let body = ApiError::too_many_connections().body_json();
-    let mut out = format!(
-        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n\
-         content-length: {}\r\nretry-after: 1\r\nconnection: close\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    out.extend_from_slice(&body);
-    out
-}
-
 /// Answers a connection over the cap with a 503 and closes it.
 pub(crate) async fn refuse(mut stream: TcpStream) {
-    let _ = stream.write_all(&refusal()).await;
+    let _ = stream
+        .write_all(&ApiError::too_many_connections().http1_bytes(None))
+        .await;
     let _ = stream.shutdown().await;
     let drain = async {
         let mut buf = [0u8; 4096];

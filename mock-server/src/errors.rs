@@ -383,6 +383,7 @@ impl ApiError {
             503_002,
             "The server is serving as many connections as it may; try again",
         )
+        .with_header(http::header::RETRY_AFTER, "1")
     }
 
     /// The server cannot answer this now.
@@ -444,6 +445,35 @@ impl ApiError {
             details: &self.details,
         };
         serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec())
+    }
+}
+
+impl ApiError {
+    /// This error as a whole HTTP/1.1 response that closes its connection, for the answers the
+    /// server writes on the socket itself, outside hyper (a refused connection, hyper's own
+    /// answers rewritten): its headers, then `connection: close` and `date` when given.
+    pub(crate) fn http1_bytes(&self, date: Option<&str>) -> Vec<u8> {
+        let body = self.body_json();
+        let mut head = format!(
+            "HTTP/1.1 {} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n",
+            self.status.as_u16(),
+            self.status.canonical_reason().unwrap_or_default(),
+            body.len(),
+        );
+        for (name, value) in &self.headers {
+            head.push_str(name.as_str());
+            head.push_str(": ");
+            head.push_str(value.to_str().unwrap_or_default());
+            head.push_str("\r\n");
+        }
+        head.push_str("connection: close\r\n");
+        if let Some(date) = date {
+            head.push_str("date: ");
+            head.push_str(date);
+            head.push_str("\r\n");
+        }
+        head.push_str("\r\n");
+        [head.into_bytes(), body].concat()
     }
 }
 

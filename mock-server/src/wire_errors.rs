@@ -105,17 +105,8 @@ fn bare_answer(buf: &[u8], now: SystemTime) -> Option<u16> {
 
 /// The API's JSON error for a bare answer with `status`, closing the connection as hyper does.
 fn json_answer(status: u16, now: SystemTime) -> Option<Vec<u8>> {
-    let error = error_for(status)?;
-    let body = error.body_json();
-    let head = format!(
-        "HTTP/1.1 {} {}\r\ncontent-type: application/json\r\n\
-         content-length: {}\r\nconnection: close\r\ndate: {}\r\n\r\n",
-        error.status.as_u16(),
-        error.status.canonical_reason().unwrap_or_default(),
-        body.len(),
-        httpdate::fmt_http_date(now),
-    );
-    Some([head.into_bytes(), body].concat())
+    let date = httpdate::fmt_http_date(now);
+    Some(error_for(status)?.http1_bytes(Some(&date)))
 }
 
 impl<IO: AsyncWrite + Unpin> JsonWireErrors<IO> {
