@@ -2,17 +2,16 @@
 //! each request wrapped by [`observe`](crate::observe).
 
 use axum::Router;
-use axum::body::HttpBody;
 use axum::extract::{Request, State};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
-use http::header::CONTENT_LENGTH;
-use http::{HeaderValue, Method};
+use http::Method;
 
 use crate::auth::{SCOPE_READ, SCOPE_WRITE};
 use crate::errors::ApiError;
 use crate::observe::{self, observed};
 use crate::rate_limit::RateStatus;
+use crate::respond::set_exact_length;
 use crate::routes::{PEOPLE_PATH, Route};
 use crate::state::MockState;
 use crate::{admin, attachments, people, photo, spec, token_endpoint};
@@ -44,15 +43,10 @@ pub(crate) fn is_api_request<B>(req: &http::Request<B>) -> bool {
 /// `Content-Length` when the body's size is known, as the router's top level does.
 pub(crate) async fn serve_api(state: MockState, req: Request) -> Response {
     let inner = state.clone();
-    let mut response = observed(state, req, move |req| dispatch(State(inner), req)).await;
-    if !response.headers().contains_key(CONTENT_LENGTH)
-        && let Some(len) = response.body().size_hint().exact()
-    {
-        response
-            .headers_mut()
-            .insert(CONTENT_LENGTH, HeaderValue::from(len));
-    }
-    response
+    let response = observed(state, req, move |req| dispatch(State(inner), req)).await;
+    let (mut parts, body) = response.into_parts();
+    set_exact_length(&mut parts.headers, &body);
+    Response::from_parts(parts, body)
 }
 
 /// The rate-limit headers of a request answered before the rate check (a `404`, `405` or

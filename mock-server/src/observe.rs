@@ -4,17 +4,17 @@
 
 use std::time::Instant;
 
-use axum::body::{Body, HttpBody};
+use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use chrono::Utc;
-use http::header::CONTENT_LENGTH;
-use http::{HeaderValue, Method, Uri};
+use http::{Method, Uri};
 
 use crate::fault::{self, DropSignal, FaultKind};
 use crate::journal_entry::JournalEntry;
 use crate::linger::{SharedBody, linger};
+use crate::respond::set_exact_length;
 use crate::routes::{TOKEN_PATH, is_admin_path};
 use crate::state::MockState;
 
@@ -133,10 +133,6 @@ impl Observation {
 /// Keeps the headers of a response (with its `Content-Length`) and drops its body.
 fn strip_body(response: Response) -> Response {
     let (mut parts, body) = response.into_parts();
-    if !parts.headers.contains_key(CONTENT_LENGTH)
-        && let Some(len) = body.size_hint().exact()
-    {
-        parts.headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
-    }
+    set_exact_length(&mut parts.headers, &body);
     Response::from_parts(parts, Body::empty())
 }

@@ -1,9 +1,9 @@
 //! Building responses: JSON bodies, empty answers and headers.
 
-use axum::body::Body;
+use axum::body::{Body, HttpBody};
 use axum::response::Response;
-use http::header::CONTENT_TYPE;
-use http::{HeaderValue, StatusCode};
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use http::{HeaderMap, HeaderValue, StatusCode};
 
 /// A JSON response.
 pub(crate) fn json_response<T: serde::Serialize + ?Sized>(
@@ -35,5 +35,14 @@ pub(crate) fn empty(status: StatusCode) -> Response {
 pub(crate) fn set_header(response: &mut Response, name: http::HeaderName, value: &str) {
     if let Ok(value) = HeaderValue::from_str(value) {
         response.headers_mut().insert(name, value);
+    }
+}
+
+/// Sets `Content-Length` from a body whose size is known exactly, unless it is set already.
+pub(crate) fn set_exact_length(headers: &mut HeaderMap, body: &Body) {
+    if !headers.contains_key(CONTENT_LENGTH)
+        && let Some(len) = body.size_hint().exact()
+    {
+        headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
     }
 }
