@@ -376,6 +376,8 @@ impl PeopleMockBuilder {
     /// ```
     pub fn allowed_host(mut self, name: &str) -> Self {
         let name = name.trim().to_ascii_lowercase();
+        // The fully qualified form (`name.`) is the same name; requests may use either.
+        let name = name.strip_suffix('.').unwrap_or(&name).to_string();
         if !name.is_empty() && !self.config.net.allowed_hosts.contains(&name) {
             self.config.net.allowed_hosts.push(name);
         }

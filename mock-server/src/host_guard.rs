@@ -45,24 +45,28 @@ fn authority<B>(req: &Request<B>, from_wire: bool) -> Result<Option<Authority>, 
 /// root's trailing dot. RFC 6761 reserves these names for loopback and browsers resolve them
 /// to it themselves, without asking DNS, so no other site can rebind one.
 pub(crate) fn is_loopback_name(host: &str) -> bool {
-    let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
-    host == "localhost"
-        || host
-            .strip_suffix(".localhost")
-            .is_some_and(|sub| !sub.is_empty())
+    const LOCALHOST: &str = "localhost";
+    let host = host.strip_suffix('.').unwrap_or(host);
+    let Some(start) = host.len().checked_sub(LOCALHOST.len()) else {
+        return false;
+    };
+    // `get` is `None` when `start` is inside a multi-byte character: then it is no match.
+    let ends_in_localhost = host
+        .get(start..)
+        .is_some_and(|tail| tail.eq_ignore_ascii_case(LOCALHOST));
+    // Either the whole name, or a dot after a label that is not empty.
+    ends_in_localhost && (start == 0 || (start > 1 && host.as_bytes()[start - 1] == b'.'))
 }
 
 /// Whether `host` (without its port; IPv6 in brackets) is one this server answers to. A
-/// configured name matches with or without the trailing dot of its fully qualified form.
+/// configured name (kept lower-case, without the root's trailing dot) matches with or without
+/// that dot.
 fn is_allowed(host: &str, allowed: &[String]) -> bool {
-    let host = host.to_ascii_lowercase();
     let literal = host.trim_start_matches('[').trim_end_matches(']');
-    let name = host.strip_suffix('.').unwrap_or(&host);
-    is_loopback_name(&host)
+    let name = host.strip_suffix('.').unwrap_or(host);
+    is_loopback_name(host)
         || literal.parse::<IpAddr>().is_ok()
-        || allowed
-            .iter()
-            .any(|a| a.strip_suffix('.').unwrap_or(a) == name)
+        || allowed.iter().any(|a| a.eq_ignore_ascii_case(name))
 }
 
 /// The request's authority (see [`authority`]); 400 for a missing or repeated `Host`, 421 for
@@ -147,6 +151,30 @@ mod tests {
         assert!(check(&request(&[], v11), &[], false).is_ok());
         assert!(check(&request(&["evil.example"], v11), &[], false).is_ok());
         assert_eq!(code(&["a b"], v11), Some(400_005));
+    }
+
+    #[test]
+    fn loopback_names() {
+        for yes in [
+            "localhost",
+            "LocalHost.",
+            "a.localhost",
+            "é.localhost",
+            "x.y.LOCALHOST",
+        ] {
+            assert!(is_loopback_name(yes), "{yes}");
+        }
+        for no in [
+            "",
+            ".",
+            "localhost..",
+            ".localhost",
+            "élocalhost",
+            "localhost.a",
+            "ocalhost",
+        ] {
+            assert!(!is_loopback_name(no), "{no}");
+        }
     }
 
     #[test]
