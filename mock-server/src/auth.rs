@@ -110,7 +110,7 @@ pub(crate) enum RefreshError {
 /// Access and refresh tokens.
 #[derive(Debug)]
 pub(crate) struct TokenStore {
-    ledger: Mutex<Ledger>,
+    ledger: Mutex<Ledger<Issue>>,
     access: RwLock<HashMap<String, Grant>>,
     refresh: Mutex<HashMap<String, Grant>>,
     spent: Mutex<SpentTokens>,

@@ -3,11 +3,14 @@
 //! A refresh token presented after it was rotated means that two parties hold it; the server
 //! then revokes the whole chain (RFC 9700 section 4.14.2). The memory of used tokens is bounded
 //! apart from the live grants: each client's last `cap` used tokens are kept, the oldest
-//! forgotten first. It does not end when the grant that issued the token is evicted, because
-//! the chain it belongs to may still be alive in a newer grant.
+//! forgotten first (the [`Ledger`] that bounds live grants). It does not end when the grant
+//! that issued the token is evicted, because the chain it belongs to may still be alive in a
+//! newer grant.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::Arc;
+
+use crate::token_ledger::Ledger;
 
 /// A refresh token that was used: who it belonged to and its chain of rotations.
 #[derive(Debug)]
@@ -20,8 +23,7 @@ pub(crate) struct Spent {
 #[derive(Debug)]
 pub(crate) struct SpentTokens {
     by_token: HashMap<String, Spent>,
-    order: HashMap<Arc<str>, VecDeque<String>>,
-    cap: usize,
+    order: Ledger<String>,
 }
 
 impl SpentTokens {
@@ -29,20 +31,15 @@ impl SpentTokens {
     pub(crate) fn new(cap: usize) -> Self {
         Self {
             by_token: HashMap::new(),
-            order: HashMap::new(),
-            cap: cap.max(1),
+            order: Ledger::new(cap),
         }
     }
 
     /// Remembers that `token` was used; the client's oldest used token goes past the cap.
     pub(crate) fn insert(&mut self, token: String, spent: Spent) {
-        let queue = self.order.entry(spent.client_id.clone()).or_default();
-        if queue.len() >= self.cap
-            && let Some(oldest) = queue.pop_front()
-        {
+        for oldest in self.order.record(&spent.client_id, token.clone()) {
             self.by_token.remove(&oldest);
         }
-        queue.push_back(token.clone());
         self.by_token.insert(token, spent);
     }
 
@@ -65,7 +62,8 @@ impl SpentTokens {
 
     /// Forgets everything and gives back the storage.
     pub(crate) fn clear(&mut self) {
-        *self = Self::new(self.cap);
+        self.by_token = HashMap::new();
+        self.order.clear();
     }
 }
 

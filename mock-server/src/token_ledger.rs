@@ -1,7 +1,8 @@
 //! The bound on live tokens: per client, the grants issued, oldest first. When a client holds
 //! its maximum and is issued another, its oldest grant (an access token and the refresh token
 //! issued with it) is forgotten, so the token store's size is set by the configuration (clients
-//! times the maximum), not by how often anyone asks for a token.
+//! times the maximum), not by how often anyone asks for a token. The same per-client bound keeps
+//! the memory of used refresh tokens (see [`spent_tokens`](crate::spent_tokens)).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -16,14 +17,14 @@ pub(crate) struct Issue {
     pub(crate) refresh: String,
 }
 
-/// Every client's issues, oldest first, at most `max` each.
+/// Every client's entries (issues, or used tokens), oldest first, at most `max` each.
 #[derive(Debug)]
-pub(crate) struct Ledger {
+pub(crate) struct Ledger<T> {
     max: usize,
-    issued: HashMap<Arc<str>, VecDeque<Issue>>,
+    issued: HashMap<Arc<str>, VecDeque<T>>,
 }
 
-impl Ledger {
+impl<T> Ledger<T> {
     pub(crate) fn new(max: usize) -> Self {
         Self {
             max: max.max(1),
@@ -31,8 +32,8 @@ impl Ledger {
         }
     }
 
-    /// Records an issue for `client`; returns the issues that no longer fit, oldest first.
-    pub(crate) fn record(&mut self, client: &Arc<str>, issue: Issue) -> Vec<Issue> {
+    /// Records an entry for `client`; returns the entries that no longer fit, oldest first.
+    pub(crate) fn record(&mut self, client: &Arc<str>, issue: T) -> Vec<T> {
         let queue = self.issued.entry(client.clone()).or_default();
         let mut evicted = Vec::new();
         while queue.len() >= self.max {
@@ -42,7 +43,7 @@ impl Ledger {
         evicted
     }
 
-    /// Forgets every issue and gives back the storage.
+    /// Forgets every entry and gives back the storage.
     pub(crate) fn clear(&mut self) {
         self.issued = HashMap::new();
     }
