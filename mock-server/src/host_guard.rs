@@ -84,10 +84,12 @@ pub(crate) fn check<B>(
     }
     // With an absolute-form target the Host header is not the authority, but the absolute links
     // of a page of people are built from it: it must be a name this server answers to as well.
-    let named = req
-        .headers()
-        .get(HOST)
-        .and_then(|value| Authority::try_from(value.as_bytes()).ok());
+    // Without one, `authority` is the Host header's already: not parsed a second time.
+    let named = req.uri().authority().and_then(|_| {
+        req.headers()
+            .get(HOST)
+            .and_then(|value| Authority::try_from(value.as_bytes()).ok())
+    });
     match authority
         .iter()
         .chain(named.iter())

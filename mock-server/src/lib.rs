@@ -135,6 +135,7 @@ mod names;
 mod negotiation;
 mod net_config;
 mod observe;
+mod page_cache;
 mod paging;
 mod people;
 mod photo;

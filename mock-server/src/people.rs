@@ -1,8 +1,10 @@
 //! Handlers of `/people` and `/people/{lname}`.
 
+use std::borrow::Cow;
+
 use axum::extract::Request;
 use axum::response::Response;
-use http::header::{ETAG, LINK, LOCATION};
+use http::header::{ETAG, LOCATION};
 use http::{HeaderMap, StatusCode};
 use serde_json::Value;
 
@@ -12,14 +14,15 @@ use crate::etag::parse_if_match;
 use crate::json_form::PeoplePage;
 use crate::names::check_name;
 use crate::negotiation::{require_content_type, require_json_accept};
+use crate::page_cache::RenderedPage;
 use crate::paging::{Params, pagination};
-use crate::respond::{empty, json_bytes_response, json_response, set_header};
+use crate::respond::{empty, json_response, set_header};
 use crate::routes::person_path;
 use crate::state::MockState;
 
 /// `host:port` for absolute links: the request's `Host` when it looks like
 /// one, else the server's own address.
-pub(crate) fn link_authority(state: &MockState, headers: &HeaderMap) -> String {
+pub(crate) fn link_authority<'a>(state: &MockState, headers: &'a HeaderMap) -> Cow<'a, str> {
     let host = headers
         .get(http::header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -31,13 +34,15 @@ pub(crate) fn link_authority(state: &MockState, headers: &HeaderMap) -> String {
                     .all(|b| b.is_ascii_alphanumeric() || b".-_:[]".contains(&b))
         });
     match host {
-        Some(host) => host.to_string(),
-        None => state
-            .inner
-            .host
-            .get()
-            .cloned()
-            .unwrap_or_else(|| "localhost".to_string()),
+        Some(host) => Cow::Borrowed(host),
+        None => Cow::Owned(
+            state
+                .inner
+                .host
+                .get()
+                .cloned()
+                .unwrap_or_else(|| "localhost".to_string()),
+        ),
     }
 }
 
@@ -46,22 +51,25 @@ fn with_etag(mut response: Response, etag: &str) -> Response {
     response
 }
 
-/// `GET /people`.
+/// `GET /people`. A page is rendered once per query, authority and store generation, and
+/// answered from [`PageCache`](crate::page_cache::PageCache) until the people change.
 pub(crate) fn list(state: &MockState, req: &Request) -> Result<Response, ApiError> {
     require_json_accept(req.headers())?;
-    let params = Params::parse(req.uri().query())?;
+    let query = req.uri().query();
     let authority = link_authority(state, req.headers());
-    let (mut response, link) = state
-        .inner
-        .store
-        .list_with(&params.list_query(), |total, data| {
-            let count = data.len();
-            let (meta, link) = pagination(&params, total, count, &authority);
-            let body = PeoplePage::new(&data, &meta).to_bytes();
-            (json_bytes_response(StatusCode::OK, body), link)
-        });
-    set_header(&mut response, LINK, &link);
-    Ok(response)
+    let (store, pages) = (&state.inner.store, &state.inner.pages);
+    // Only pages of valid queries are kept, so a kept page needs no second parse.
+    if let Some(page) = pages.get(store.generation(), query, &authority) {
+        return Ok(page.response());
+    }
+    let params = Params::parse(query)?;
+    let page = store.list_with(&params.list_query(), |generation, total, data| {
+        let (meta, link) = pagination(&params, total, data.len(), &authority);
+        let page = RenderedPage::new(PeoplePage::new(&data, &meta).to_bytes(), &link);
+        pages.put(generation, query, &authority, &page);
+        page
+    });
+    Ok(page.response())
 }
 
 /// `POST /people`.

@@ -40,13 +40,34 @@ const PARTS: [&str; 7] = [
 
 /// Whether a header or parameter named `name` (percent-encoded or not) carries a credential.
 pub(crate) fn is_secret(name: &str) -> bool {
+    // Header names are short ASCII without `%`: folded on the stack, without decoding.
+    let mut buffer = [0u8; 64];
+    if name.len() <= buffer.len() && name.bytes().all(|b| b.is_ascii() && b != b'%') {
+        let mut len = 0;
+        for b in name.bytes().filter(|b| !matches!(b, b'-' | b'_')) {
+            buffer[len] = b.to_ascii_lowercase();
+            len += 1;
+        }
+        // ASCII bytes in, ASCII bytes out.
+        let folded = std::str::from_utf8(&buffer[..len]).unwrap_or_default();
+        return is_credential(folded);
+    }
+    is_credential(&fold(name))
+}
+
+/// `name` percent-decoded, in lower case, without `-` and `_`.
+fn fold(name: &str) -> String {
     let decoded = percent_encoding::percent_decode_str(name).decode_utf8_lossy();
-    let folded: String = decoded
+    decoded
         .chars()
         .filter(|c| !matches!(c, '-' | '_'))
         .flat_map(char::to_lowercase)
-        .collect();
-    NAMES.contains(&folded.as_str()) || PARTS.iter().any(|part| folded.contains(part))
+        .collect()
+}
+
+/// Whether a folded name (lower case, without `-` and `_`) is a credential's.
+fn is_credential(folded: &str) -> bool {
+    NAMES.contains(&folded) || PARTS.iter().any(|part| folded.contains(part))
 }
 
 #[cfg(test)]
@@ -96,5 +117,24 @@ mod tests {
         ] {
             assert!(!is_secret(name), "{name}");
         }
+    }
+
+    /// The stack-folded path answers as decoding and folding through `String` does.
+    #[test]
+    fn the_ascii_path_agrees_with_the_general_one() {
+        let general = |name: &str| is_credential(&fold(name));
+        let mut rng = fastrand::Rng::with_seed(0x7ed);
+        let alphabet = b"aAcCdeEhiIkKnNoOpPsStTwWyY-_0x";
+        for len in (0..20).chain([63, 64, 65, 100]) {
+            for _ in 0..200 {
+                let name: String = (0..len)
+                    .map(|_| char::from(alphabet[rng.usize(..alphabet.len())]))
+                    .collect();
+                assert_eq!(is_secret(&name), general(&name), "{name:?}");
+            }
+        }
+        let long = format!("{}token", "x".repeat(70));
+        assert!(is_secret(&long), "a long name takes the general path");
+        assert!(is_secret("Tök-token"), "a non-ASCII name too");
     }
 }

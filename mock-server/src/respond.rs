@@ -15,7 +15,7 @@ pub(crate) fn json_response<T: serde::Serialize + ?Sized>(
 }
 
 /// A response with JSON text already written.
-pub(crate) fn json_bytes_response(status: StatusCode, body: Vec<u8>) -> Response {
+fn json_bytes_response(status: StatusCode, body: Vec<u8>) -> Response {
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
     response

@@ -10,6 +10,7 @@ use crate::config::{Config, DEMO_CLIENT_ID};
 use crate::fault::{Fault, FaultId, FaultInfo, FaultSet};
 use crate::journal::{Expect, Journal};
 use crate::journal_entry::JournalEntry;
+use crate::page_cache::PageCache;
 use crate::rate_limit::RateLimiter;
 use crate::store::Store;
 
@@ -31,6 +32,8 @@ pub(crate) struct Inner {
     pub(crate) rate: RateLimiter,
     pub(crate) faults: FaultSet,
     pub(crate) journal: Journal,
+    /// Rendered list pages, answered again until the people change.
+    pub(crate) pages: PageCache,
     /// `host:port` used for absolute links when a request has no usable `Host`.
     pub(crate) host: OnceLock<String>,
 }
@@ -62,6 +65,7 @@ impl MockState {
             store,
             tokens: TokenStore::new(config.max_tokens_per_client),
             faults: FaultSet::default(),
+            pages: PageCache::default(),
             host: OnceLock::new(),
             config,
         };

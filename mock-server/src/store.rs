@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, OnceLock, RwLock, RwLockWriteGuard};
 
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
@@ -79,6 +79,9 @@ pub(crate) struct Store {
     live: AtomicUsize,
     versions: AtomicU64,
     attachment_ids: AtomicU64,
+    /// Counts the times `people` was taken for writing: what a list page rendered at one
+    /// generation shows holds until the next (see `page_cache`).
+    generation: AtomicU64,
 }
 
 fn lookup_error(slot: Option<&Slot>, lname: &str) -> ApiError {
@@ -96,6 +99,20 @@ fn check_if_match(if_match: Option<&IfMatch>, etag: &str) -> Result<(), ApiError
 }
 
 impl Store {
+    /// The count of writes so far; a page rendered under the read lock at one generation is
+    /// what the store shows until the count moves.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// `people` for writing; moves the generation while the lock is held, so no reader
+    /// renders a page at the new generation from the old contents.
+    fn people_mut(&self) -> RwLockWriteGuard<'_, BTreeMap<String, Slot>> {
+        let guard = write(&self.people);
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        guard
+    }
+
     fn next_version(&self) -> u64 {
         self.versions.fetch_add(1, Ordering::Relaxed) + 1
     }
@@ -165,7 +182,7 @@ impl Store {
             map.insert(lname, Slot::Live(self.new_person(fname, at)));
         }
         let live = map.len();
-        let mut people = write(&self.people);
+        let mut people = self.people_mut();
         *people = map;
         self.live.store(live, Ordering::Relaxed);
     }
@@ -199,20 +216,22 @@ impl Store {
         (total, page)
     }
 
-    /// Calls `f` with the number of people matching the filters and the JSON
-    /// forms of a page of them, read in place (under the read lock, no copies).
+    /// Calls `f` with the store's generation, the number of people matching the filters and
+    /// the JSON forms of a page of them, read in place (under the read lock, no copies).
     pub(crate) fn list_with<R>(
         &self,
         query: &ListQuery,
-        f: impl FnOnce(usize, Vec<PersonJson<'_>>) -> R,
+        f: impl FnOnce(u64, usize, Vec<PersonJson<'_>>) -> R,
     ) -> R {
         let map = read(&self.people);
+        // Writers move it only under the write lock: stable while `map` is held.
+        let generation = self.generation();
         let (total, page) = self.page(&map, query);
         let page = page
             .into_iter()
             .map(|(lname, p)| PersonJson::new(&p.fname, lname, &p.timestamp))
             .collect();
-        f(total, page)
+        f(generation, total, page)
     }
 
     /// The people of a page and the number of people matching the filters.
@@ -275,7 +294,7 @@ impl Store {
 
     /// Creates a person (also over a deleted one); 409 if the lname is live.
     pub(crate) fn create(&self, fname: &str, lname: &str) -> Result<PersonView, ApiError> {
-        let mut map = write(&self.people);
+        let mut map = self.people_mut();
         if let Some(Slot::Live(_)) = map.get(lname) {
             return Err(ApiError::person_exists(lname));
         }
@@ -293,7 +312,7 @@ impl Store {
         fname: Option<&str>,
         if_match: Option<&IfMatch>,
     ) -> Result<PersonView, ApiError> {
-        let mut map = write(&self.people);
+        let mut map = self.people_mut();
         let person = match map.get_mut(lname) {
             Some(Slot::Live(p)) => p,
             other => return Err(lookup_error(other.map(|s| &*s), lname)),
@@ -315,7 +334,7 @@ impl Store {
 
     /// Deletes a live person with its photo and attachments; the key then reads as gone.
     pub(crate) fn delete(&self, lname: &str, if_match: Option<&IfMatch>) -> Result<(), ApiError> {
-        let mut map = write(&self.people);
+        let mut map = self.people_mut();
         match map.get(lname) {
             Some(Slot::Live(p)) => check_if_match(if_match, &self.etag(lname, p))?,
             other => return Err(lookup_error(other, lname)),
@@ -342,7 +361,7 @@ impl Store {
         lname: &str,
         f: impl FnOnce(&mut Person) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
-        let mut map = write(&self.people);
+        let mut map = self.people_mut();
         match map.get_mut(lname) {
             Some(Slot::Live(p)) => f(p),
             other => Err(lookup_error(other.map(|s| &*s), lname)),

@@ -262,3 +262,63 @@ async fn head_has_the_headers_of_get() {
     assert_eq!(bad.status, 400);
     assert!(bad.body.is_empty());
 }
+
+/// Pages are answered again from a cache until the people change: every kind of write shows on
+/// the next read of the same page, and the same page read twice is the same bytes.
+#[tokio::test]
+async fn a_page_read_again_shows_every_write() {
+    let app = App::new();
+    let token = app.token().await;
+    let page = "/api/v1/people?per_page=5&sortby=fname";
+    let read = || async {
+        let resp = app.get(&token, page).await;
+        assert_eq!(resp.status, 200);
+        resp
+    };
+    let first = read().await;
+    assert_eq!(
+        read().await.body,
+        first.body,
+        "the same page, the same bytes"
+    );
+    assert_eq!(read().await.header("link"), first.header("link"));
+
+    assert_eq!(app.create(&token, "Ada", "Lovelace").await.status, 201);
+    let body = read().await.json();
+    assert_eq!(lnames(&body), ["Lovelace", "Easter", "Farrell", "Brockman"]);
+    assert_eq!(body["meta"]["pagination"]["total"], 4);
+
+    let put = json_request(
+        Method::PUT,
+        &person_uri("Lovelace"),
+        &token,
+        &serde_json::json!({"fname": "Zelda", "lname": "Lovelace"}),
+    );
+    assert_eq!(app.send(put).await.status, 204);
+    let body = read().await.json();
+    assert_eq!(lnames(&body), ["Easter", "Farrell", "Brockman", "Lovelace"]);
+    assert_eq!(body["data"][3]["fname"], "Zelda");
+
+    let delete = authed(Method::DELETE, &person_uri("Lovelace"), &token)
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.send(delete).await.status, 204);
+    assert_eq!(read().await.body, first.body, "back to the first page");
+
+    // Another authority gets links of its own, not the cached page's.
+    let mut other = authed(Method::GET, page, &token)
+        .body(Body::empty())
+        .unwrap();
+    other
+        .headers_mut()
+        .insert("host", http::HeaderValue::from_static("other.localhost:9"));
+    let other = app.send(other).await;
+    assert!(
+        other
+            .header("link")
+            .is_some_and(|l| l.contains("http://other.localhost:9/")),
+        "{:?}",
+        other.header("link")
+    );
+    assert_eq!(read().await.header("link"), first.header("link"));
+}
