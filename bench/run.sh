@@ -373,7 +373,7 @@ stop_people_mock "$M1D_PID"
 log "row 4: start to first answer, 500 starts"
 R4=$("$BENCH" startup --samples 500)
 log "row 5: SDK get against reqwest + serde_json"
-R5=$("$BENCH" sdk-get --calls 10000 --rounds 5)
+R5=$("$BENCH" sdk-get --calls 500 --rounds 40)
 log "row 6: streaming 10,000 people with a 5 ms delay"
 R6=$("$BENCH" stream --people 9997 --per-page 100 --delay-ms 5 --read-ahead 4 --rounds 3)
 
@@ -444,6 +444,9 @@ R4_P90_MS=$(fmt2 "$(j "$R4" '.p90_ms')")
 R5_SDK=$(fmt2 "$(j "$R5" '.sdk_median_us')")
 R5_RAW=$(fmt2 "$(j "$R5" '.raw_median_us')")
 R5_RATIO=$(fmt2 "$(j "$R5" '.ratio')")
+R5_P25=$(fmt2 "$(j "$R5" '.ratio_p25')")
+R5_P75=$(fmt2 "$(j "$R5" '.ratio_p75')")
+R5_RATIO_OF_MEDIANS=$(fmt2 "$(j "$R5" '.ratio_of_medians')")
 R6_AHEAD=$(fmt0 "$(j "$R6" '.read_ahead_median_ms')")
 R6_SINGLE=$(fmt0 "$(j "$R6" '.single_median_ms')")
 R6_SPEEDUP=$(fmt2 "$(j "$R6" '.speedup')")
@@ -490,9 +493,9 @@ MEM=$(free -h | awk '/^Mem:/ {print $2}')
     else
         echo "| 2 | same request, mock vs Prism / json-server | not run (the peers could not be installed or did not answer) | ≥ 20× each | not measured |"
     fi
-    echo "| 3 | \`GET /api/v1/people?per_page=20\` of 10,000, mock vs bare axum | $(fmt0 "$R3_MOCK_MED") vs $(fmt0 "$R3_LIMIT_MED") req/s = **${R3_RATIO}×** | ≥ 0.5× | $(verdict row3- "$R3_RATIO" ">=" 0.5) |"
+    echo "| 3 | \`GET /api/v1/people?per_page=20\` of 10,000, mock vs bare axum | $(fmt0 "$R3_MOCK_MED") vs $(fmt0 "$R3_LIMIT_MED") req/s = **${R3_RATIO}×** | ≥ 0.7× | $(verdict row3- "$R3_RATIO" ">=" 0.7) |"
     echo "| 4 | \`PeopleMock::start()\` to first answer, median of 500 | **$R4_MED_MS ms** (p90 $R4_P90_MS ms) | ≤ 2 ms | $(met "$R4_MED_MS" "<=" 2) |"
-    echo "| 5 | SDK \`get\` vs reqwest + serde_json, 10,000 calls | $R5_SDK vs $R5_RAW µs/call = **${R5_RATIO}×** | ≤ 1.10× | $(met "$R5_RATIO" "<=" 1.10) |"
+    echo "| 5 | SDK \`get\` vs reqwest + serde_json, 40 rounds of 500 calls a side | $R5_SDK vs $R5_RAW µs/call; median ratio **${R5_RATIO}×** | ≤ 1.05× | $(met "$R5_RATIO" "<=" 1.05) |"
     echo "| 6 | stream 10,000 people, \`per_page=100\`, 5 ms delay: read-ahead 4 vs 1 | $R6_AHEAD vs $R6_SINGLE ms = **${R6_SPEEDUP}× faster** | ≥ 3× | $(met "$R6_SPEEDUP" ">=" 3) |"
     echo "| 7a | photo upload, 256 MiB from disk | client peak **$(mib "$P_CLIENT") MiB**, mock peak **$(mib "$P_MOCK") MiB**, $(fmt0 "$P_MBS") MB/s | client ≤ 32 MiB; mock ≤ $(mib "$MOCK_LIMIT_KIB") MiB | $(met "$P_CLIENT" "<=" 32768), $(met "$P_MOCK" "<=" "$MOCK_LIMIT_KIB") |"
     echo "| 7b | attachment upload, 256 MiB from disk | client peak **$(mib "$A_CLIENT") MiB**, mock peak **$(mib "$A_MOCK") MiB**, $(fmt0 "$A_MBS") MB/s | client ≤ 32 MiB; mock ≤ $(mib "$MOCK_LIMIT_KIB") MiB | $(met "$A_CLIENT" "<=" 32768), $(met "$A_MOCK" "<=" "$MOCK_LIMIT_KIB") |"
@@ -573,6 +576,11 @@ MEM=$(free -h | awk '/^Mem:/ {print $2}')
     echo "- limit, req/s by round: $(join "${R3_LIMIT[@]}"); median $(fmt0 "$R3_LIMIT_MED")"
     echo "- ratio of the medians: ${R3_RATIO}×"
     echo
+    echo "wrk asks for one URL again and again, and the mock renders a page once per query and store"
+    echo "generation: the first request renders it, the rest are answered from the page cache until"
+    echo "a write (\`mock-server/src/page_cache.rs\`). A client that walks many pages, or writes between"
+    echo "reads, gets pages rendered each time, as \`bench/PROFILE.md\` counts them."
+    echo
     echo "### 4. Start-up"
     echo
     echo '```'
@@ -589,17 +597,18 @@ MEM=$(free -h | awk '/^Mem:/ {print $2}')
     echo "### 5. SDK overhead"
     echo
     echo '```'
-    echo "people-bench sdk-get --calls 10000 --rounds 5"
+    echo "people-bench sdk-get --calls 500 --rounds 40"
     echo '```'
     echo
     echo "One in-process mock (rate limit raised), one process: \`client.person(\"Farrell\").get()\`"
     echo "against \`reqwest\` GET with the bearer token, a status check, the \`ETag\` and"
-    echo "\`serde_json::from_slice\` into a struct; 10,000 sequential calls per side and round, rounds"
-    echo "alternating SDK, raw."
+    echo "\`serde_json::from_slice\` into a struct. 40 rounds, each of 500 sequential calls per side,"
+    echo "the side that goes first alternating from round to round; each round gives a ratio, so a"
+    echo "burst of load from elsewhere lands on both sides of it."
     echo
-    echo "- SDK, µs/call by round: $(j "$R5" '[.sdk_us[] | . * 100 | round / 100] | join(" / ")'); median $R5_SDK"
-    echo "- raw, µs/call by round: $(j "$R5" '[.raw_us[] | . * 100 | round / 100] | join(" / ")'); median $R5_RAW"
-    echo "- ratio of the medians: ${R5_RATIO}×"
+    echo "- SDK, µs/call: median $R5_SDK (rounds $(j "$R5" '[.sdk_us[] | . * 10 | round / 10] | join(" ")'))"
+    echo "- raw, µs/call: median $R5_RAW (rounds $(j "$R5" '[.raw_us[] | . * 10 | round / 10] | join(" ")'))"
+    echo "- SDK / raw, median of the rounds' ratios: ${R5_RATIO}× (quartiles ${R5_P25}× and ${R5_P75}×); ratio of the medians ${R5_RATIO_OF_MEDIANS}×"
     if [ "$CRITERION_OK" -eq 1 ]; then
         echo "- criterion (\`get/sdk\`, \`get/raw_reqwest\`): $C_SDK_US vs $C_RAW_US µs/call = ${C_RATIO}×"
     fi
