@@ -165,7 +165,7 @@ impl PersonRef {
     pub async fn etag(&self) -> Result<Option<ETag>, Error> {
         let call =
             Call::new("head_person", route::PERSON, Method::HEAD, self.url(&[])?).accept_json();
-        let resp = self.client.transport().execute(call).await?;
+        let resp = self.client.transport().execute(&call).await?;
         Ok(ETag::from_headers(resp.headers()))
     }
 

@@ -333,10 +333,9 @@ impl Transport {
     where
         T: serde::de::DeserializeOwned,
     {
-        let info = call.info.clone();
-        let resp = self.execute(call).await?;
+        let resp = self.execute(&call).await?;
         let head = head(&resp);
-        Ok((read_json(resp, &info, what).await?, head))
+        Ok((read_json(resp, &call.info, what).await?, head))
     }
 
     /// Sends a write with no response body worth reading, `If-Match` this entity tag if there is
@@ -346,15 +345,14 @@ impl Transport {
         call: Call,
         if_match: Option<&ETag>,
     ) -> Result<Written, Error> {
-        let resp = self.execute(call.if_match(if_match)?).await?;
+        let resp = self.execute(&call.if_match(if_match)?).await?;
         Ok(Written::from_response(&resp))
     }
 
     /// Sends a call whose body is a file, and starts its download.
     pub(crate) async fn download(&self, call: Call) -> Result<Download, Error> {
-        let info = call.info.clone();
-        let resp = self.execute(call).await?;
-        Ok(Download::new(resp, info))
+        let resp = self.execute(&call).await?;
+        Ok(Download::new(resp, call.info))
     }
 
     /// Sends an API call in its span (`people_sdk.call`). Returns the response if its status is
@@ -362,7 +360,7 @@ impl Transport {
     ///
     /// The span and its events carry OpenTelemetry's HTTP field names where there is one, and
     /// the route template, never the path or query sent: those hold people's names.
-    pub(crate) async fn execute(&self, call: Call) -> Result<reqwest::Response, Error> {
+    pub(crate) async fn execute(&self, call: &Call) -> Result<reqwest::Response, Error> {
         let span = tracing::info_span!(
             "people_sdk.call",
             operation = call.info.operation,
@@ -375,7 +373,7 @@ impl Transport {
         );
         let started = Instant::now();
         let mut sent = 0;
-        let result = self.send(&call, &mut sent).instrument(span.clone()).await;
+        let result = self.send(call, &mut sent).instrument(span.clone()).await;
         let latency = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         span.record("latency_ms", latency);
         span.record("attempt", sent);

@@ -133,124 +133,174 @@ async fn run_task(api: Api, task: u64) -> BTreeMap<String, Slot> {
     let keys: Vec<String> = (0..KEYS_PER_TASK)
         .map(|k| format!("Tâche {task} n°{k} O'Neil"))
         .collect();
-    let mut model: BTreeMap<String, Slot> = keys.iter().map(|k| (k.clone(), Slot::Never)).collect();
-    let mut stale: Option<String> = None;
+    let mut model = TaskModel {
+        api,
+        slots: keys.iter().map(|k| (k.clone(), Slot::Never)).collect(),
+        stale: None,
+    };
     for op in 0..OPS_PER_TASK {
         let key = &keys[rng.usize(..keys.len())];
-        let path = person_path(key);
-        let slot = model[key].clone();
-        let fname = format!("F{task}-{op}");
-        let context = format!("task {task} op {op} on {key:?} ({slot:?})");
+        let step = Step {
+            path: person_path(key),
+            slot: model.slots[key].clone(),
+            fname: format!("F{task}-{op}"),
+            context: format!("task {task} op {op} on {key:?} ({:?})", model.slots[key]),
+            key,
+        };
         match rng.u8(..8) {
-            0 | 1 => {
-                let body = json!({"fname": fname, "lname": key});
-                let reply = api.create(body).await;
-                if let Slot::Live { .. } = slot {
-                    assert_eq!(reply.status, StatusCode::CONFLICT, "{context}");
-                } else {
-                    assert_eq!(reply.status, StatusCode::CREATED, "{context}");
-                    let etag = reply.etag.expect("ETag on create");
-                    model.insert(key.clone(), Slot::Live { fname, etag });
-                }
-            }
-            2 => {
-                let body = json!({"fname": fname, "lname": key});
-                let reply = api
-                    .send(Method::PUT, &path, Some(("application/json", body)), None)
-                    .await;
-                apply_change(&mut model, key, &slot, reply, fname, &context, &mut stale);
-            }
-            3 => {
-                let body = json!({"fname": fname});
-                let content_type = "application/merge-patch+json";
-                let reply = api
-                    .send(Method::PATCH, &path, Some((content_type, body)), None)
-                    .await;
-                apply_change(&mut model, key, &slot, reply, fname, &context, &mut stale);
-            }
-            4 => {
-                // A conditional change with the tag the task knows (current, as nobody else
-                // writes this key) or, now and then, with a tag from before a change (stale).
-                let use_stale = rng.bool() && stale.is_some();
-                let tag = match (&slot, use_stale) {
-                    (_, true) => stale.clone(),
-                    (Slot::Live { etag, .. }, false) => Some(etag.clone()),
-                    _ => Some("\"never-issued\"".to_owned()),
-                };
-                let body = json!({"fname": fname, "lname": key});
-                let reply = api
-                    .send(
-                        Method::PUT,
-                        &path,
-                        Some(("application/json", body)),
-                        tag.as_deref(),
-                    )
-                    .await;
-                let current =
-                    matches!(&slot, Slot::Live { etag, .. } if Some(etag) == tag.as_ref());
-                if matches!(slot, Slot::Live { .. }) && !current {
-                    assert_eq!(reply.status, StatusCode::PRECONDITION_FAILED, "{context}");
-                } else {
-                    apply_change(&mut model, key, &slot, reply, fname, &context, &mut stale);
-                }
-            }
-            5 => {
-                let reply = api.send(Method::DELETE, &path, None, None).await;
-                match slot {
-                    Slot::Live { .. } => {
-                        assert_eq!(reply.status, StatusCode::NO_CONTENT, "{context}");
-                        model.insert(key.clone(), Slot::Gone);
-                    }
-                    _ => assert_eq!(reply.status, slot.missing(), "{context}"),
-                }
-            }
-            6 => {
-                let reply = api.send(Method::GET, &path, None, None).await;
-                match &slot {
-                    Slot::Live { fname, etag } => {
-                        assert_eq!(reply.status, StatusCode::OK, "{context}");
-                        assert_eq!(reply.body["fname"], fname.as_str(), "{context}");
-                        assert_eq!(reply.body["lname"], key.as_str(), "{context}");
-                        assert_eq!(reply.etag.as_ref(), Some(etag), "{context}");
-                    }
-                    _ => assert_eq!(reply.status, slot.missing(), "{context}"),
-                }
-            }
-            _ => {
-                let query = url::form_urlencoded::Serializer::new(String::new())
-                    .append_pair("lname", key)
-                    .finish();
-                let reply = api
-                    .send(Method::GET, &format!("people?{query}"), None, None)
-                    .await;
-                assert_eq!(reply.status, StatusCode::OK, "{context}");
-                let live = u64::from(matches!(slot, Slot::Live { .. }));
-                assert_eq!(reply.body["meta"]["pagination"]["total"], live, "{context}");
-            }
+            0 | 1 => model.create(step).await,
+            2 => model.put(step, None).await,
+            3 => model.patch(step).await,
+            // Now and then a tag from before a change (stale), else the one the task knows.
+            4 => model.conditional_put(step, rng.bool()).await,
+            5 => model.delete(step).await,
+            6 => model.get(step).await,
+            _ => model.filter(step).await,
         }
     }
-    model
+    model.slots
 }
 
-/// The answer to an unconditional PUT or PATCH, or to a conditional one with the current tag.
-fn apply_change(
-    model: &mut BTreeMap<String, Slot>,
-    key: &str,
-    slot: &Slot,
-    reply: Reply,
+/// One operation of a task: the key, what the model says of it, and the text of a failure.
+struct Step<'k> {
+    key: &'k str,
+    path: String,
+    slot: Slot,
     fname: String,
-    context: &str,
-    stale: &mut Option<String>,
-) {
-    match slot {
-        Slot::Live { etag, .. } => {
-            assert_eq!(reply.status, StatusCode::NO_CONTENT, "{context}");
-            let new = reply.etag.expect("ETag on change");
-            assert_ne!(&new, etag, "{context}: the ETag must change");
-            *stale = Some(etag.clone());
-            model.insert(key.to_owned(), Slot::Live { fname, etag: new });
+    context: String,
+}
+
+/// What one task knows of its keys, and the last ETag it saw replaced (a stale one).
+struct TaskModel {
+    api: Api,
+    slots: BTreeMap<String, Slot>,
+    stale: Option<String>,
+}
+
+impl TaskModel {
+    async fn create(&mut self, step: Step<'_>) {
+        let reply = self
+            .api
+            .create(json!({"fname": step.fname, "lname": step.key}))
+            .await;
+        if let Slot::Live { .. } = step.slot {
+            assert_eq!(reply.status, StatusCode::CONFLICT, "{}", step.context);
+        } else {
+            assert_eq!(reply.status, StatusCode::CREATED, "{}", step.context);
+            let etag = reply.etag.expect("ETag on create");
+            let fname = step.fname;
+            self.slots
+                .insert(step.key.to_owned(), Slot::Live { fname, etag });
         }
-        _ => assert_eq!(reply.status, slot.missing(), "{context}"),
+    }
+
+    async fn put(&mut self, step: Step<'_>, if_match: Option<&str>) {
+        let reply = self.send_put(&step, if_match).await;
+        self.apply_change(step, reply);
+    }
+
+    async fn send_put(&self, step: &Step<'_>, if_match: Option<&str>) -> Reply {
+        let body = json!({"fname": step.fname, "lname": step.key});
+        self.api
+            .send(
+                Method::PUT,
+                &step.path,
+                Some(("application/json", body)),
+                if_match,
+            )
+            .await
+    }
+
+    async fn patch(&mut self, step: Step<'_>) {
+        let body = json!({"fname": step.fname});
+        let content_type = "application/merge-patch+json";
+        let reply = self
+            .api
+            .send(Method::PATCH, &step.path, Some((content_type, body)), None)
+            .await;
+        self.apply_change(step, reply);
+    }
+
+    /// A PUT with `If-Match`: the task's current tag (current, as nobody else writes this
+    /// key), or a stale one when asked and known; a live key with another tag gets 412.
+    async fn conditional_put(&mut self, step: Step<'_>, stale: bool) {
+        let tag = match (&step.slot, stale && self.stale.is_some()) {
+            (_, true) => self.stale.clone(),
+            (Slot::Live { etag, .. }, false) => Some(etag.clone()),
+            _ => Some("\"never-issued\"".to_owned()),
+        };
+        let current = matches!(&step.slot, Slot::Live { etag, .. } if Some(etag) == tag.as_ref());
+        if matches!(step.slot, Slot::Live { .. }) && !current {
+            let reply = self.send_put(&step, tag.as_deref()).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::PRECONDITION_FAILED,
+                "{}",
+                step.context
+            );
+        } else {
+            self.put(step, tag.as_deref()).await;
+        }
+    }
+
+    async fn delete(&mut self, step: Step<'_>) {
+        let reply = self.api.send(Method::DELETE, &step.path, None, None).await;
+        match step.slot {
+            Slot::Live { .. } => {
+                assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", step.context);
+                self.slots.insert(step.key.to_owned(), Slot::Gone);
+            }
+            _ => assert_eq!(reply.status, step.slot.missing(), "{}", step.context),
+        }
+    }
+
+    async fn get(&mut self, step: Step<'_>) {
+        let reply = self.api.send(Method::GET, &step.path, None, None).await;
+        let context = &step.context;
+        match &step.slot {
+            Slot::Live { fname, etag } => {
+                assert_eq!(reply.status, StatusCode::OK, "{context}");
+                assert_eq!(reply.body["fname"], fname.as_str(), "{context}");
+                assert_eq!(reply.body["lname"], step.key, "{context}");
+                assert_eq!(reply.etag.as_ref(), Some(etag), "{context}");
+            }
+            _ => assert_eq!(reply.status, step.slot.missing(), "{context}"),
+        }
+    }
+
+    /// `GET /people?lname=KEY` counts the key once while it is live, else not at all.
+    async fn filter(&mut self, step: Step<'_>) {
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("lname", step.key)
+            .finish();
+        let reply = self
+            .api
+            .send(Method::GET, &format!("people?{query}"), None, None)
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", step.context);
+        let live = u64::from(matches!(step.slot, Slot::Live { .. }));
+        assert_eq!(
+            reply.body["meta"]["pagination"]["total"], live,
+            "{}",
+            step.context
+        );
+    }
+
+    /// The answer to an unconditional PUT or PATCH, or to a conditional one with the current
+    /// tag.
+    fn apply_change(&mut self, step: Step<'_>, reply: Reply) {
+        match &step.slot {
+            Slot::Live { etag, .. } => {
+                assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", step.context);
+                let new = reply.etag.expect("ETag on change");
+                assert_ne!(&new, etag, "{}: the ETag must change", step.context);
+                self.stale = Some(etag.clone());
+                let fname = step.fname;
+                self.slots
+                    .insert(step.key.to_owned(), Slot::Live { fname, etag: new });
+            }
+            _ => assert_eq!(reply.status, step.slot.missing(), "{}", step.context),
+        }
     }
 }
 

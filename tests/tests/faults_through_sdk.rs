@@ -258,51 +258,72 @@ fn recorded(mock: &PeopleMock, id: people_mock::FaultId, name: &str) -> usize {
 
 /// Idempotent calls (GET, HEAD, PUT, DELETE) ride out one dropped connection, one 502 or 504,
 /// one answer too slow for the timeout, and bursts of 503 and 429 with `Retry-After`.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn idempotent_calls_succeed_after_transient_faults() {
-    bounded(async {
-        let faults: Vec<(&str, Fault)> = vec![
-            ("drop", Fault::drop_connection().times(1)),
-            ("502", Fault::status(502).times(1)),
-            ("504", Fault::status(504).times(1)),
-            ("late", Fault::delay(LATE).times(1)),
-            (
-                "503 burst",
-                Fault::status(503).retry_after(Duration::ZERO).times(2),
-            ),
-            (
-                "429 burst",
-                Fault::status(429).retry_after(Duration::ZERO).times(2),
-            ),
-            (
-                "429, Retry-After: 1",
-                Fault::status(429)
-                    .retry_after(Duration::from_secs(1))
-                    .times(1),
-            ),
-        ];
-        for (name, fault) in faults {
-            // GET
-            let (mock, client) = setup().await;
-            let id = mock.inject(fault.clone().method("GET").path(FARRELL));
-            let person = client.person("Farrell").get().await;
-            assert_eq!(
-                person
-                    .unwrap_or_else(|e| panic!("GET under {name}: {e:?}"))
-                    .value()
-                    .fname
-                    .as_str(),
-                "Doug"
-            );
-            assert_used_up(&mock, id, &format!("GET under {name}"));
-            assert_eq!(
-                mock.request_count("GET", FARRELL),
-                recorded(&mock, id, name),
-                "GET under {name}"
-            );
+/// The transient faults an idempotent call rides out, each used up after one or two answers.
+fn transient_faults() -> Vec<(&'static str, Fault)> {
+    vec![
+        ("drop", Fault::drop_connection().times(1)),
+        ("502", Fault::status(502).times(1)),
+        ("504", Fault::status(504).times(1)),
+        ("late", Fault::delay(LATE).times(1)),
+        (
+            "503 burst",
+            Fault::status(503).retry_after(Duration::ZERO).times(2),
+        ),
+        (
+            "429 burst",
+            Fault::status(429).retry_after(Duration::ZERO).times(2),
+        ),
+        (
+            "429, Retry-After: 1",
+            Fault::status(429)
+                .retry_after(Duration::from_secs(1))
+                .times(1),
+        ),
+    ]
+}
 
-            // PUT, then DELETE: each succeeds once the fault is used up, and its effect is there.
-            let id = mock.inject(fault.clone().method("PUT").path(FARRELL));
+/// The fault was used up, and every request the mock saw on the route is one it recorded
+/// (the failed attempts and the one that succeeded, nothing more).
+fn assert_ridden_out(
+    mock: &PeopleMock,
+    id: people_mock::FaultId,
+    method: &str,
+    path: &str,
+    name: &str,
+) {
+    let what = format!("{method} under {name}");
+    assert_used_up(mock, id, &what);
+    assert_eq!(
+        mock.request_count(method, path),
+        recorded(mock, id, name),
+        "{what}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_get_succeeds_after_transient_faults() {
+    bounded(async {
+        for (name, fault) in transient_faults() {
+            let (mock, client) = setup().await;
+            let id = mock.inject(fault.method("GET").path(FARRELL));
+            let person = client
+                .person("Farrell")
+                .get()
+                .await
+                .unwrap_or_else(|e| panic!("GET under {name}: {e:?}"));
+            assert_eq!(person.value().fname.as_str(), "Doug");
+            assert_ridden_out(&mock, id, "GET", FARRELL, name);
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_put_succeeds_after_transient_faults_and_its_change_is_there() {
+    bounded(async {
+        for (name, fault) in transient_faults() {
+            let (mock, client) = setup().await;
+            let id = mock.inject(fault.method("PUT").path(FARRELL));
             client
                 .person("Farrell")
                 .update("Douglas")
@@ -312,13 +333,18 @@ async fn idempotent_calls_succeed_after_transient_faults() {
                 mock.person("Farrell").map(|p| p.fname).as_deref(),
                 Some("Douglas")
             );
-            assert_used_up(&mock, id, &format!("PUT under {name}"));
-            assert_eq!(
-                mock.request_count("PUT", FARRELL),
-                recorded(&mock, id, name),
-                "PUT under {name}"
-            );
-            let id = mock.inject(fault.clone().method("DELETE").path(FARRELL));
+            assert_ridden_out(&mock, id, "PUT", FARRELL, name);
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delete_succeeds_after_transient_faults_and_the_person_is_gone() {
+    bounded(async {
+        for (name, fault) in transient_faults() {
+            let (mock, client) = setup().await;
+            let id = mock.inject(fault.method("DELETE").path(FARRELL));
             // A late first DELETE is cancelled when the SDK gives up on it, so the retry is the
             // one that deletes, and the caller sees success.
             client
@@ -327,14 +353,18 @@ async fn idempotent_calls_succeed_after_transient_faults() {
                 .await
                 .unwrap_or_else(|e| panic!("DELETE under {name}: {e:?}"));
             assert!(mock.person("Farrell").is_none());
-            assert_used_up(&mock, id, &format!("DELETE under {name}"));
-            assert_eq!(
-                mock.request_count("DELETE", FARRELL),
-                recorded(&mock, id, name),
-                "DELETE under {name}"
-            );
+            assert_ridden_out(&mock, id, "DELETE", FARRELL, name);
+        }
+    })
+    .await;
+}
 
-            // HEAD of a photo: a download's headers.
+/// A download's headers (`HEAD` of a photo) ride out the same faults.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_photo_head_succeeds_after_transient_faults() {
+    bounded(async {
+        for (name, fault) in transient_faults() {
+            let (mock, client) = setup().await;
             client
                 .person("Brockman")
                 .photo()
@@ -342,19 +372,14 @@ async fn idempotent_calls_succeed_after_transient_faults() {
                 .await
                 .expect("an upload");
             let path = "/api/v1/people/Brockman/photo";
-            let id = mock.inject(fault.clone().method("HEAD").path(path));
+            let id = mock.inject(fault.method("HEAD").path(path));
             client
                 .person("Brockman")
                 .photo()
                 .head()
                 .await
                 .unwrap_or_else(|e| panic!("HEAD under {name}: {e:?}"));
-            assert_used_up(&mock, id, &format!("HEAD under {name}"));
-            assert_eq!(
-                mock.request_count("HEAD", path),
-                recorded(&mock, id, name),
-                "HEAD under {name}"
-            );
+            assert_ridden_out(&mock, id, "HEAD", path, name);
         }
     })
     .await;
