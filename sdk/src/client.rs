@@ -46,7 +46,7 @@ use url::Url;
 
 use crate::auth::{ClientAuth, ClientCredentials, StaticToken, TokenInfo};
 use crate::error::Error;
-use crate::path::{encode_segment, is_dot_segment};
+use crate::path::{is_dot_segment, push_segment};
 use crate::people::{People, PersonRef};
 use crate::rate_limit::RateLimit;
 use crate::retry::RetryPolicy;
@@ -436,7 +436,7 @@ impl Client {
             if i > 0 {
                 path.push('/');
             }
-            path.push_str(&encode_segment(segment));
+            push_segment(&mut path, segment);
         }
         url.set_path(&path);
         Ok(url)

@@ -6,7 +6,7 @@
 //! would reach another route. So every byte of a segment but the unreserved characters of RFC
 //! 3986 (letters, digits, `-`, `.`, `_`, `~`) is percent-encoded, which leaves a parser nothing
 //! to change, and `.` and `..`, which no encoding can carry, are refused before a URL is built.
-//! Every path the SDK sends is built by [`Client::url`](crate::Client) with [`encode_segment`].
+//! Every path the SDK sends is built by [`Client::url`](crate::Client) with [`push_segment`].
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
@@ -17,10 +17,10 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// `segment` percent-encoded so that a URL parser keeps it as it is (`.` and `..` aside: see
-/// [`is_dot_segment`]).
-pub(crate) fn encode_segment(segment: &str) -> String {
-    utf8_percent_encode(segment, PATH_SEGMENT).to_string()
+/// Appends `segment` to `out`, percent-encoded so that a URL parser keeps it as it is (`.` and
+/// `..` aside: see [`is_dot_segment`]).
+pub(crate) fn push_segment(out: &mut String, segment: &str) {
+    out.extend(utf8_percent_encode(segment, PATH_SEGMENT));
 }
 
 /// Whether a path segment is one that URL parsers resolve instead of sending (`.` or `..`;
@@ -51,7 +51,8 @@ mod tests {
             " ",
             "a/b",
         ] {
-            let encoded = encode_segment(segment);
+            let mut encoded = String::new();
+            push_segment(&mut encoded, segment);
             let url = base.join(&encoded).unwrap();
             let last = url.path_segments().unwrap().next_back().unwrap();
             assert_eq!(last, encoded, "{segment:?}");

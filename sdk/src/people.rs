@@ -138,9 +138,14 @@ impl PersonRef {
     /// The URL of this person, or of something under it.
     pub(crate) fn url(&self, rest: &[&str]) -> Result<url::Url, Error> {
         check_lname(&self.lname)?;
-        let mut segments = vec!["people", self.lname.as_str()];
-        segments.extend_from_slice(rest);
-        self.client.url(&segments)
+        // At most four segments: on the stack.
+        let mut segments = ["people", self.lname.as_str(), "", ""];
+        let count = 2 + rest.len();
+        segments
+            .get_mut(2..count)
+            .ok_or_else(|| Error::invalid_request("too many path segments"))?
+            .copy_from_slice(rest);
+        self.client.url(&segments[..count])
     }
 
     /// Reads the person with its `ETag`.
