@@ -47,7 +47,7 @@ fn parse(body: &Map<String, Value>) -> Result<Move, ApiError> {
             })?;
             Duration::try_from_secs_f64(secs)
                 .map(Move::Advance)
-                .map_err(|_| invalid("advance_secs", "must be zero or more"))
+                .map_err(|_| invalid("advance_secs", "must be a number of seconds, zero or more"))
         }
         (None, Some(Value::String(text))) => DateTime::parse_from_rfc3339(text)
             .map(|t| Move::Set(t.with_timezone(&Utc)))

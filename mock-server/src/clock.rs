@@ -4,8 +4,9 @@
 //! people's ETags, which hash the timestamp), the end of access and refresh tokens, rate-limit
 //! windows and `X-RateLimit-Reset`, the `at` of journal entries, and, with a manual clock, the
 //! `Date` header. What stays on the real clock: socket and body timeouts, the shutdown drain,
-//! injected delays and the latency the request log and journal report. A test that moves the
-//! clock never cuts off its own connections.
+//! injected delays, the latency the request log and journal report, and the `Date` of the
+//! answers written before a request is read (hyper's own `400`/`414`/`431`, the `503` of a
+//! connection over the limit). A test that moves the clock never cuts off its own connections.
 //!
 //! Default: the system clock. A manual clock starts where it is told and moves only when
 //! [`advance`](Clock::advance)d or [`set`](Clock::set); a reset of the server puts it back at

@@ -457,6 +457,42 @@ fn bad_fixtures_are_one_error_naming_the_file_the_record_and_the_field() {
     );
 }
 
+/// Every cut and every one-byte change of a valid fixture is loaded or refused, never a panic;
+/// a refusal always names where.
+#[test]
+fn no_fixture_text_panics() {
+    let text = serde_json::to_string(&json!({
+        "people": [
+            {"fname": "Ada", "lname": "Lovelace", "timestamp": "1843-07-01T12:00:00Z",
+             "photo": {"data": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB", "caption": "c"},
+             "attachments": [{"data": "aGk=", "id": "att_00000001", "size": 2,
+                              "uploaded_at": "2030-01-01T00:00:00Z", "note": "n"}]}
+        ],
+        "gone": ["Farrell"]
+    }))
+    .unwrap();
+    assert!(Fixture::from_json(&text).is_ok());
+    let bytes = text.as_bytes();
+    let replacements = [b'"', b'0', b'{', b']', b'-', b'/', b' ', 0xff];
+    for i in 0..bytes.len() {
+        let mut variants = vec![bytes[..i].to_vec()];
+        for r in replacements {
+            let mut changed = bytes.to_vec();
+            changed[i] = r;
+            variants.push(changed);
+        }
+        for variant in variants {
+            let Ok(variant) = String::from_utf8(variant) else {
+                continue;
+            };
+            if let Err(error) = Fixture::from_json(&variant) {
+                assert!(!error.problem().is_empty(), "{variant}");
+                assert_eq!(error.file(), "fixture");
+            }
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_refused_put_changes_nothing() {
     let app = App::new();
