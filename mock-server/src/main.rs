@@ -105,8 +105,8 @@ struct Args {
     /// Run on a manual clock that starts at TIME (RFC 3339, e.g. 2030-01-01T00:00:00Z) and moves
     /// only through POST /__mock/clock; timestamps, token lifetimes and rate-limit windows
     /// follow it. Default: the system clock.
-    #[arg(long, value_name = "TIME", value_parser = parse_clock)]
-    clock: Option<chrono::DateTime<chrono::Utc>>,
+    #[arg(long, value_name = "TIME")]
+    clock: Option<String>,
     /// Derive access and refresh tokens from this number instead of random ones, so that the
     /// same requests get the same tokens on every run (for tests only).
     #[arg(long, value_name = "N")]
@@ -259,7 +259,14 @@ async fn main() -> ExitCode {
         &args.cors,
         args.admin_token.as_deref(),
     );
-    if let Some(start) = args.clock {
+    let clock_start = match args.clock.as_deref().map(parse_clock).transpose() {
+        Ok(start) => start,
+        Err(problem) => {
+            eprintln!("people-mock: invalid value for --clock: {problem}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(start) = clock_start {
         builder = builder.clock(people_mock::Clock::manual(start));
     }
     if let Some(path) = &args.data {
@@ -313,7 +320,7 @@ async fn main() -> ExitCode {
     }
     println!("  admin: {}/__mock/", mock.uri());
     println!("  token: POST {base}oauth/token (grant_type=client_credentials)");
-    if let Some(start) = args.clock {
+    if let Some(start) = clock_start {
         println!(
             "  clock: manual, at {} (POST {}/__mock/clock moves it)",
             start.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),

@@ -303,3 +303,31 @@ async fn a_token_ends_without_waiting() {
     mock.advance(Duration::from_secs(1));
     assert_eq!(get().await.unwrap().status(), 401);
 }
+
+/// The program on a manual clock with a token seed: two runs issue the same tokens, stamp the
+/// same times, and end a token when the clock is moved over HTTP.
+#[tokio::test]
+async fn the_program_repeats_itself() {
+    let flags = ["--log-format", "off", "--clock", START, "--token-seed", "7"];
+    let mut grants = Vec::new();
+    for _ in 0..2 {
+        let program = support::program::Program::start(&flags).await;
+        let grant = program.token("demo-client", "demo-secret").await;
+        let token = grant["access_token"].as_str().unwrap();
+        let farrell: Value = program
+            .get(token, "people/Farrell")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(farrell["timestamp"], "2030-01-01T00:00:00.000000Z");
+        assert_eq!(
+            program.advance(3600.0).await["now"],
+            "2030-01-01T01:00:00.000000Z"
+        );
+        assert_eq!(program.get(token, "people/Farrell").await.status(), 401);
+        assert_eq!(program.config().await["token_seed"], true);
+        grants.push(grant);
+    }
+    assert_eq!(grants[0], grants[1]);
+}
