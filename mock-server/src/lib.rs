@@ -44,6 +44,29 @@
 //! # }
 //! ```
 //!
+//! A test that must see the same bytes on every run, or a token end without waiting, runs on a
+//! manual [`Clock`] (and a token seed); its own people come from a [`Fixture`]:
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! use std::time::Duration;
+//! use people_mock::{Clock, Fixture, PeopleMock};
+//!
+//! let fixture = Fixture::from_json(r#"{"people": [{"fname": "Ada", "lname": "Lovelace"}]}"#).unwrap();
+//! let mock = PeopleMock::builder()
+//!     .clock(Clock::manual("2030-01-01T00:00:00Z".parse().unwrap()))
+//!     .token_seed(7)
+//!     .data(fixture)
+//!     .start()
+//!     .await;
+//! assert_eq!(mock.person("Lovelace").unwrap().timestamp.to_rfc3339(), "2030-01-01T00:00:00+00:00");
+//! mock.advance(Duration::from_secs(3600)); // every token issued before has expired
+//! let snapshot = mock.state().export();    // the fixture format, files in base64
+//! assert_eq!(snapshot["people"][0]["lname"], "Lovelace");
+//! # }
+//! ```
+//!
 //! # Defaults
 //!
 //! | setting | default |
