@@ -62,7 +62,7 @@
 //!     .await;
 //! assert_eq!(mock.person("Lovelace").unwrap().timestamp.to_rfc3339(), "2030-01-01T00:00:00+00:00");
 //! mock.advance(Duration::from_secs(3600)); // every token issued before has expired
-//! let snapshot = mock.state().export();    // the fixture format, files in base64
+//! let snapshot = mock.export();            // the fixture format, files in base64
 //! assert_eq!(snapshot["people"][0]["lname"], "Lovelace");
 //! # }
 //! ```

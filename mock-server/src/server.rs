@@ -293,6 +293,34 @@ impl PeopleMock {
         self.state.advance(by)
     }
 
+    /// The whole store as a fixture document, files inline (see [`MockState::export`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mock = people_mock::PeopleMock::start().await;
+    /// assert_eq!(mock.export()["people"].as_array().unwrap().len(), 3);
+    /// # }
+    /// ```
+    pub fn export(&self) -> serde_json::Value {
+        self.state.export()
+    }
+
+    /// Replaces every person, photo, attachment and deleted key with the fixture's (see
+    /// [`MockState::load`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mock = people_mock::PeopleMock::start().await;
+    /// mock.load(&people_mock::Fixture::from_json(r#"{"gone": ["Farrell"]}"#).unwrap());
+    /// assert!(mock.people().is_empty());
+    /// # }
+    /// ```
+    pub fn load(&self, fixture: &crate::Fixture) {
+        self.state.load(fixture);
+    }
+
     /// Every live person, ordered by lname.
     ///
     /// ```
