@@ -69,7 +69,7 @@ fn clocks() -> impl Strategy<Value = (Option<&'static str>, Option<u64>)> {
             None,
             Some("1970-01-01T00:00:00Z"),
             Some("2030-01-01T00:00:00Z"),
-            Some("9999-12-31T23:59:59.999999Z"),
+            Some("9999-12-31T23:59:59Z"),
         ]),
         select(vec![None, Some(0), Some(u64::MAX)]),
     )

@@ -331,3 +331,27 @@ async fn the_program_repeats_itself() {
     }
     assert_eq!(grants[0], grants[1]);
 }
+
+/// At the latest time a manual clock shows, the seeds and a change still get times the API can
+/// write with a four-digit year.
+#[tokio::test]
+async fn the_latest_time_still_writes_four_digit_years() {
+    let app = App::with(PeopleMock::builder().clock(Clock::manual(Clock::LATEST)));
+    let token = app.token().await;
+    assert_eq!(app.create(&token, "Ada", "Lovelace").await.status, 201);
+    let patch = json_request(
+        http::Method::PATCH,
+        &person_uri("Lovelace"),
+        &token,
+        &json!({"fname": "Augusta"}),
+    );
+    assert_eq!(app.send(patch).await.status, 204);
+    let page = app.get(&token, "/api/v1/people").await.json();
+    for person in page["data"].as_array().unwrap() {
+        let timestamp = person["timestamp"].as_str().unwrap();
+        assert!(
+            timestamp.starts_with("9999-12-31T23:59:59.0000"),
+            "{timestamp}"
+        );
+    }
+}
