@@ -13,6 +13,7 @@ use http::header::AUTHORIZATION;
 use crate::clock::Clock;
 use crate::errors::ApiError;
 use crate::forever::{FOREVER, deadline};
+use crate::redacted::Redacted;
 use crate::spent_tokens::{Spent, SpentTokens};
 use crate::sync::{lock, read, write};
 use crate::token_ledger::{DEFAULT_MAX_TOKENS_PER_CLIENT, Issue, Ledger};
@@ -28,7 +29,7 @@ pub(crate) const KNOWN_SCOPES: [&str; 2] = [SCOPE_READ, SCOPE_WRITE];
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Client {
     pub(crate) id: String,
-    pub(crate) secret: String,
+    pub(crate) secret: Redacted<String>,
     pub(crate) scopes: Vec<String>,
 }
 
@@ -36,7 +37,7 @@ impl Client {
     pub(crate) fn new(id: &str, secret: &str, scopes: &[&str]) -> Self {
         Self {
             id: id.to_string(),
-            secret: secret.to_string(),
+            secret: Redacted(secret.to_string()),
             scopes: split_scopes(scopes),
         }
     }

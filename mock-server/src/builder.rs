@@ -304,7 +304,7 @@ impl PeopleMockBuilder {
     /// assert_eq!(state.config_json()["token_seed"], true, "never the seed itself");
     /// ```
     pub fn token_seed(mut self, seed: u64) -> Self {
-        self.config.token_seed = Some(seed);
+        self.config.token_seed = Some(crate::redacted::Redacted(seed));
         self
     }
 
@@ -445,7 +445,8 @@ impl PeopleMockBuilder {
     /// assert_eq!(state.config_json()["network"]["admin_token"], true, "never the token itself");
     /// ```
     pub fn admin_token(mut self, token: &str) -> Self {
-        self.config.net.admin_token = (!token.is_empty()).then(|| token.to_string());
+        self.config.net.admin_token =
+            (!token.is_empty()).then(|| crate::redacted::Redacted(token.to_string()));
         self
     }
 

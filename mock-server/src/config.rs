@@ -42,7 +42,7 @@ pub(crate) struct Config {
     /// The time the protocol runs on.
     pub(crate) clock: Clock,
     /// Makes tokens the same on every run.
-    pub(crate) token_seed: Option<u64>,
+    pub(crate) token_seed: Option<crate::redacted::Redacted<u64>>,
     /// The people to start from instead of the seeds.
     pub(crate) data: Option<crate::fixture::Fixture>,
 }

@@ -174,6 +174,7 @@ mod people;
 mod photo;
 mod rate_limit;
 mod rate_order;
+mod redacted;
 mod redaction;
 mod request_limits;
 mod respond;

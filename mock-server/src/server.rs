@@ -518,7 +518,7 @@ impl PeopleMockBuilder {
         let demo = config
             .clients
             .iter()
-            .any(|c| c.secret == DEMO_CLIENT_SECRET || c.secret == READER_CLIENT_SECRET);
+            .any(|c| *c.secret == DEMO_CLIENT_SECRET || *c.secret == READER_CLIENT_SECRET);
         if let Some(problem) = config.net.exposure_problem(config.addr, demo) {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,

@@ -73,7 +73,7 @@ impl MockState {
             tokens: TokenStore::new(
                 config.max_tokens_per_client,
                 config.clock.clone(),
-                config.token_seed,
+                config.token_seed.map(|seed| seed.0),
             ),
             faults: FaultSet::default(),
             host: OnceLock::new(),
