@@ -29,6 +29,10 @@ fn index() -> Value {
             {"method": "DELETE", "path": "/__mock/journal", "does": "clear the journal"},
             {"method": "GET", "path": "/__mock/config", "does": "the configuration, without secrets"},
             {"method": "GET", "path": "/__mock/people", "does": "every live person"},
+            {"method": "GET", "path": "/__mock/clock", "does": "the server's time: {\"now\": \"...\", \"manual\": true|false}"},
+            {"method": "GET", "path": "/__mock/state", "does": "every person, photo, attachment and deleted key, in the fixture format (files in base64)"},
+            {"method": "PUT", "path": "/__mock/state", "does": "replace all of it with such a document, checked whole first"},
+            {"method": "POST", "path": "/__mock/clock", "does": "move a manual clock: {\"advance_secs\": 3600} or {\"set\": \"2030-01-01T00:00:00Z\"}"},
         ]
     })
 }
@@ -79,7 +83,7 @@ async fn json_body(state: &MockState, req: Request) -> Result<Map<String, Value>
 /// Handles one admin request (the method is already known to be allowed).
 pub(crate) async fn handle(state: &MockState, route: AdminRoute, req: Request) -> Response {
     let method = req.method().clone();
-    if method == Method::POST
+    if (method == Method::POST || method == Method::PUT)
         && let Err(error) = crate::admin_guard::require_json(req.headers())
     {
         return error.into_response();
@@ -127,6 +131,16 @@ pub(crate) async fn handle(state: &MockState, route: AdminRoute, req: Request) -
             ))
         }
         AdminRoute::Config => Ok(json_response(StatusCode::OK, &state.config_json())),
+        AdminRoute::Clock if is_get => Ok(json_response(
+            StatusCode::OK,
+            &crate::admin_clock::show(state.clock()),
+        )),
+        AdminRoute::Clock => json_body(state, req)
+            .await
+            .and_then(|body| crate::admin_clock::move_clock(state.clock(), &body))
+            .map(|clock| json_response(StatusCode::OK, &clock)),
+        AdminRoute::State if is_get => Ok(crate::admin_state::get(state)),
+        AdminRoute::State => crate::admin_state::put(state, req).await,
         AdminRoute::People => {
             let people = state.people();
             let list: DataList<_> = people

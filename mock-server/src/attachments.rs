@@ -2,7 +2,6 @@
 
 use axum::extract::Request;
 use axum::response::Response;
-use chrono::Utc;
 use http::StatusCode;
 use http::header::{CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_TYPE, ETAG, LOCATION};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -83,7 +82,7 @@ pub(crate) async fn upload(
     if !upload.problems.is_empty() {
         return Err(ApiError::validation(upload.problems));
     }
-    let now = Utc::now();
+    let now = state.inner.config.clock.now();
     let store = &state.inner.store;
     let records = upload
         .files

@@ -3,15 +3,17 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use base64::Engine;
+use chrono::{DateTime, Utc};
 use http::HeaderMap;
 use http::header::AUTHORIZATION;
-use sha2::{Digest, Sha256};
 
+use crate::clock::Clock;
 use crate::errors::ApiError;
 use crate::forever::{FOREVER, deadline};
+use crate::redacted::Redacted;
 use crate::spent_tokens::{Spent, SpentTokens};
 use crate::sync::{lock, read, write};
 use crate::token_ledger::{DEFAULT_MAX_TOKENS_PER_CLIENT, Issue, Ledger};
@@ -27,7 +29,7 @@ pub(crate) const KNOWN_SCOPES: [&str; 2] = [SCOPE_READ, SCOPE_WRITE];
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Client {
     pub(crate) id: String,
-    pub(crate) secret: String,
+    pub(crate) secret: Redacted<String>,
     pub(crate) scopes: Vec<String>,
 }
 
@@ -35,7 +37,7 @@ impl Client {
     pub(crate) fn new(id: &str, secret: &str, scopes: &[&str]) -> Self {
         Self {
             id: id.to_string(),
-            secret: secret.to_string(),
+            secret: Redacted(secret.to_string()),
             scopes: split_scopes(scopes),
         }
     }
@@ -72,7 +74,7 @@ struct Grant {
     client_id: Arc<str>,
     scopes: Arc<[String]>,
     /// `None`: never expires.
-    expires_at: Option<Instant>,
+    expires_at: Option<DateTime<Utc>>,
     revoked: bool,
     /// The chain of rotations this token belongs to: a client-credentials grant starts one,
     /// each refresh continues it.
@@ -80,7 +82,7 @@ struct Grant {
 }
 
 impl Grant {
-    fn state(&self, now: Instant) -> Result<(), &'static str> {
+    fn state(&self, now: DateTime<Utc>) -> Result<(), &'static str> {
         if self.revoked {
             Err("the token was revoked")
         } else if self.expires_at.is_some_and(|at| now >= at) {
@@ -116,20 +118,24 @@ pub(crate) struct TokenStore {
     spent: Mutex<SpentTokens>,
     counter: AtomicU64,
     prune_at: AtomicU64,
+    /// The time tokens are issued and end by.
+    clock: Clock,
+    /// Makes the tokens the same on every run (see `token_text`).
+    seed: Option<u64>,
 }
 
 const PRUNE_FLOOR: u64 = 4096;
 
 impl Default for TokenStore {
     fn default() -> Self {
-        Self::new(DEFAULT_MAX_TOKENS_PER_CLIENT)
+        Self::new(DEFAULT_MAX_TOKENS_PER_CLIENT, Clock::system(), None)
     }
 }
 
 impl TokenStore {
     /// A store keeping at most `max_per_client` grants (an access and a refresh token each)
-    /// per client.
-    pub(crate) fn new(max_per_client: usize) -> Self {
+    /// per client, issuing and ending them by `clock`, with tokens from `seed` when given.
+    pub(crate) fn new(max_per_client: usize, clock: Clock, seed: Option<u64>) -> Self {
         Self {
             ledger: Mutex::new(Ledger::new(max_per_client)),
             access: RwLock::default(),
@@ -137,19 +143,14 @@ impl TokenStore {
             spent: Mutex::new(SpentTokens::new(max_per_client)),
             counter: AtomicU64::new(0),
             prune_at: AtomicU64::new(PRUNE_FLOOR),
+            clock,
+            seed,
         }
     }
 
     fn random_token(&self, prefix: &str) -> String {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
-        let mut hasher = Sha256::new();
-        hasher.update(fastrand::u128(..).to_le_bytes());
-        hasher.update(fastrand::u128(..).to_le_bytes());
-        hasher.update(n.to_le_bytes());
-        hasher.update(format!("{:?}", Instant::now()).as_bytes());
-        let digest = hasher.finalize();
-        let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..24]);
-        format!("{prefix}{encoded}")
+        crate::token_text::token_text(prefix, self.seed, n)
     }
 
     /// Issues an access token and a refresh token, continuing the chain `family` (a refresh)
@@ -162,7 +163,7 @@ impl TokenStore {
         (ttl, refresh_ttl): (Duration, Duration),
         family: Option<u64>,
     ) -> Issued {
-        let now = Instant::now();
+        let now = self.clock.now();
         let client: Arc<str> = Arc::from(client_id);
         let access_token = self.random_token("at_");
         let refresh_token = self.random_token("rt_");
@@ -255,7 +256,7 @@ impl TokenStore {
         requested: Option<&[String]>,
     ) -> Result<(Vec<String>, u64), RefreshError> {
         let mut refresh = lock(&self.refresh);
-        let now = Instant::now();
+        let now = self.clock.now();
         let Some(grant) = refresh.get(token) else {
             drop(refresh);
             let reused = lock(&self.spent)
@@ -301,7 +302,7 @@ impl TokenStore {
             .get(token)
             .ok_or_else(|| ApiError::invalid_token("unknown token"))?;
         grant
-            .state(Instant::now())
+            .state(self.clock.now())
             .map_err(ApiError::invalid_token)?;
         Ok(Principal {
             client_id: grant.client_id.clone(),
@@ -311,7 +312,7 @@ impl TokenStore {
 
     /// Expires every access and refresh token; returns how many were live.
     pub(crate) fn expire_all(&self) -> usize {
-        let now = Instant::now();
+        let now = self.clock.now();
         let mut count = 0;
         for grant in write(&self.access).values_mut() {
             if grant.state(now).is_ok() {
@@ -349,6 +350,8 @@ impl TokenStore {
         *lock(&self.refresh) = HashMap::new();
         lock(&self.spent).clear();
         self.prune_at.store(PRUNE_FLOOR, Ordering::Relaxed);
+        // From a reset, seeded tokens come again in the same order.
+        self.counter.store(0, Ordering::Relaxed);
     }
 }
 
@@ -502,7 +505,7 @@ mod tests {
     /// grant: a second use of the old token still revokes the chain.
     #[test]
     fn reuse_after_eviction_still_revokes_the_chain() {
-        let store = TokenStore::new(2);
+        let store = TokenStore::new(2, Clock::system(), None);
         let ttls = (Duration::from_secs(60), Duration::from_secs(60));
         let first = store.issue("c", Vec::new(), Vec::new(), ttls, None);
         let (_, family) = store.take_refresh(&first.refresh_token, "c", None).unwrap();

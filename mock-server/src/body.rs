@@ -58,10 +58,19 @@ pub(crate) async fn read_json_object(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<Map<String, Value>, ApiError> {
+    read_json_object_within((limit, "json_limit"), headers, body).await
+}
+
+/// Reads a JSON object body of at most `limit` bytes, the setting named `limit_name`.
+pub(crate) async fn read_json_object_within(
+    (limit, limit_name): (u64, &str),
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Map<String, Value>, ApiError> {
     let bytes = read_limited(headers, body, limit)
         .await
         .map_err(|e| match e {
-            ReadError::TooLarge => ApiError::payload_too_large("json_limit", limit),
+            ReadError::TooLarge => ApiError::payload_too_large(limit_name, limit),
             ReadError::Broken => ApiError::invalid_json("The request body could not be read"),
         })?;
     let value: Value = serde_json::from_slice(&bytes)

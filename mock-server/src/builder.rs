@@ -32,6 +32,9 @@ use crate::state::MockState;
 /// | [`allowed_host`](Self::allowed_host) | loopback names and IP literals only |
 /// | [`cors_origin`](Self::cors_origin) | loopback origins only |
 /// | [`admin_token`](Self::admin_token) | none (required off loopback) |
+/// | [`clock`](Self::clock) | the system clock |
+/// | [`token_seed`](Self::token_seed) | none: random tokens |
+/// | [`data`](Self::data) | none: the seed people |
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until started"]
 pub struct PeopleMockBuilder {
@@ -273,6 +276,56 @@ impl PeopleMockBuilder {
         self
     }
 
+    /// The clock the protocol runs on (see [`Clock`](crate::Clock) for what follows it): a
+    /// [`Clock::manual`](crate::Clock::manual) one stands still until the test moves it
+    /// ([`PeopleMock::advance`](crate::PeopleMock::advance), `POST /__mock/clock`), so tokens
+    /// end and rate-limit windows roll over without waiting, and timestamps and ETags are the
+    /// same on every run. A reset puts it back at its start.
+    ///
+    /// ```
+    /// let start = "2030-01-01T00:00:00Z".parse().unwrap();
+    /// let (_, state) = people_mock::PeopleMock::builder()
+    ///     .clock(people_mock::Clock::manual(start))
+    ///     .into_parts();
+    /// assert_eq!(state.person("Farrell").unwrap().timestamp, start);
+    /// ```
+    pub fn clock(mut self, clock: crate::Clock) -> Self {
+        self.config.clock = clock;
+        self
+    }
+
+    /// Derives access and refresh tokens from `seed` instead of random numbers: the same steps
+    /// from a start or a reset get the same tokens, so that (with a manual [`clock`](Self::clock))
+    /// two runs of a test see the same bytes. For tests only: whoever knows the seed knows the
+    /// tokens.
+    ///
+    /// ```
+    /// let (_, state) = people_mock::PeopleMock::builder().token_seed(7).into_parts();
+    /// assert_eq!(state.config_json()["token_seed"], true, "never the seed itself");
+    /// ```
+    pub fn token_seed(mut self, seed: u64) -> Self {
+        self.config.token_seed = Some(crate::redacted::Redacted(seed));
+        self
+    }
+
+    /// Starts from the people of `fixture` instead of the seeds, on start and on every reset
+    /// (not with [`people`](Self::people)). A fixture's people without a timestamp get the
+    /// clock's time when loaded.
+    ///
+    /// ```
+    /// let fixture = people_mock::Fixture::from_json(
+    ///     r#"{"people": [{"fname": "Ada", "lname": "Lovelace"}], "gone": ["Farrell"]}"#,
+    /// )
+    /// .unwrap();
+    /// let (_, state) = people_mock::PeopleMock::builder().data(fixture).into_parts();
+    /// assert_eq!(state.people()[0].lname, "Lovelace");
+    /// assert_eq!(state.people().len(), 1);
+    /// ```
+    pub fn data(mut self, fixture: crate::Fixture) -> Self {
+        self.config.data = Some(fixture);
+        self
+    }
+
     pub(crate) fn into_config(self) -> Config {
         let mut config = self.config;
         let mut clients = Vec::new();
@@ -392,7 +445,8 @@ impl PeopleMockBuilder {
     /// assert_eq!(state.config_json()["network"]["admin_token"], true, "never the token itself");
     /// ```
     pub fn admin_token(mut self, token: &str) -> Self {
-        self.config.net.admin_token = (!token.is_empty()).then(|| token.to_string());
+        self.config.net.admin_token =
+            (!token.is_empty()).then(|| crate::redacted::Redacted(token.to_string()));
         self
     }
 

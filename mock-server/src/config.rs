@@ -4,6 +4,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use crate::auth::Client;
+use crate::clock::Clock;
 use crate::net_config::NetConfig;
 
 /// Id of the default read-write client.
@@ -38,6 +39,12 @@ pub(crate) struct Config {
     pub(crate) header_read_timeout: Duration,
     pub(crate) body_read_timeout: Duration,
     pub(crate) net: NetConfig,
+    /// The time the protocol runs on.
+    pub(crate) clock: Clock,
+    /// Makes tokens the same on every run.
+    pub(crate) token_seed: Option<crate::redacted::Redacted<u64>>,
+    /// The people to start from instead of the seeds.
+    pub(crate) data: Option<crate::fixture::Fixture>,
 }
 
 impl Default for Config {
@@ -60,6 +67,9 @@ impl Default for Config {
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(30),
             net: NetConfig::default(),
+            clock: Clock::system(),
+            token_seed: None,
+            data: None,
         }
     }
 }

@@ -8,7 +8,7 @@
 //! | `rate_limit` | at least 1 request per window |
 //! | `rate_window` | more than zero; 100 years or more: the window never ends |
 //! | `header_read_timeout`, `body_read_timeout` | anything; zero or 100 years or more: no timeout |
-//! | `people` | at most [`MAX_GENERATED_PEOPLE`] |
+//! | `people` | at most [`MAX_GENERATED_PEOPLE`]; none with `data` |
 //! | `max_tokens_per_client` | at least 1 |
 //! | `client` | a non-empty id and secret; scopes among `people:read` and `people:write` |
 
@@ -105,6 +105,12 @@ pub(crate) fn check(config: &Config) -> Result<(), ConfigError> {
             format!("must be at most {MAX_GENERATED_PEOPLE}"),
         ));
     }
+    if config.people > 0 && config.data.is_some() {
+        return Err(ConfigError::new(
+            "people",
+            "cannot be combined with data, whose people replace the generated ones",
+        ));
+    }
     config.clients.iter().try_for_each(check_client)
 }
 
@@ -141,6 +147,8 @@ mod tests {
         );
         assert_eq!(setting(b().people(usize::MAX)), Some("people"));
         assert_eq!(setting(b().client("x", "y", &["admin"])), Some("client"));
+        let fixture = crate::Fixture::from_json("{}").unwrap();
+        assert_eq!(setting(b().people(1).data(fixture)), Some("people"));
         assert_eq!(
             setting(b().client("", "y", &["people:read"])),
             Some("client")

@@ -56,7 +56,21 @@ impl Entry {
                 Err(never) => match never {},
             }
         };
-        passed.finish(response, &self.state.inner.config.net)
+        let mut response = passed.finish(response, &self.state.inner.config.net);
+        manual_date(&self.state.inner.config.clock, &mut response);
+        response
+    }
+}
+
+/// With a manual clock, the `Date` header tells its time (hyper then writes none of its own),
+/// so that a response is the same on every run.
+fn manual_date(clock: &crate::clock::Clock, response: &mut Response) {
+    if !clock.is_manual() {
+        return;
+    }
+    let date = httpdate::fmt_http_date(clock.now().into());
+    if let Ok(value) = http::HeaderValue::from_str(&date) {
+        response.headers_mut().insert(http::header::DATE, value);
     }
 }
 

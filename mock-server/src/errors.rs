@@ -330,6 +330,16 @@ impl ApiError {
         )
     }
 
+    /// A request to move the clock of a server that runs on the system clock.
+    pub(crate) fn clock_not_manual() -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "clock_not_manual",
+            409_002,
+            crate::clock::ClockError::NotManual.to_string(),
+        )
+    }
+
     /// The admin surface needs the admin token, which the request lacks or gets wrong.
     pub(crate) fn admin_token_required() -> Self {
         Self::new(

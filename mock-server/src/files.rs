@@ -28,6 +28,11 @@ impl Blob {
         self.len
     }
 
+    /// The bytes in one piece (a copy), for an export.
+    pub(crate) fn to_vec(&self) -> Vec<u8> {
+        self.chunks.concat()
+    }
+
     /// A response body streaming the stored chunks (no copy).
     pub(crate) fn body(&self) -> Body {
         let chunks = self.chunks.clone();
@@ -43,7 +48,6 @@ pub(crate) struct Photo {
     pub(crate) content_type: String,
     pub(crate) blob: Blob,
     pub(crate) sha256: String,
-    #[allow(dead_code)]
     pub(crate) caption: Option<String>,
 }
 

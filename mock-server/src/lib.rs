@@ -44,6 +44,29 @@
 //! # }
 //! ```
 //!
+//! A test that must see the same bytes on every run, or a token end without waiting, runs on a
+//! manual [`Clock`] (and a token seed); its own people come from a [`Fixture`]:
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! use std::time::Duration;
+//! use people_mock::{Clock, Fixture, PeopleMock};
+//!
+//! let fixture = Fixture::from_json(r#"{"people": [{"fname": "Ada", "lname": "Lovelace"}]}"#).unwrap();
+//! let mock = PeopleMock::builder()
+//!     .clock(Clock::manual("2030-01-01T00:00:00Z".parse().unwrap()))
+//!     .token_seed(7)
+//!     .data(fixture)
+//!     .start()
+//!     .await;
+//! assert_eq!(mock.person("Lovelace").unwrap().timestamp.to_rfc3339(), "2030-01-01T00:00:00+00:00");
+//! mock.advance(Duration::from_secs(3600)); // every token issued before has expired
+//! let snapshot = mock.export();            // the fixture format, files in base64
+//! assert_eq!(snapshot["people"][0]["lname"], "Lovelace");
+//! # }
+//! ```
+//!
 //! # Defaults
 //!
 //! | setting | default |
@@ -56,12 +79,14 @@
 //! | JSON body limit | 64 KiB |
 //! | photo limit | 5 MiB |
 //! | attachment limits | 20 MiB a file, 50 MiB a request |
-//! | seed data | Doug Farrell, Kent Brockman, Bunny Easter (plus [`people`](PeopleMockBuilder::people) generated ones) |
+//! | seed data | Doug Farrell, Kent Brockman, Bunny Easter (plus [`people`](PeopleMockBuilder::people) generated ones), or a [`Fixture`]'s people |
 //! | journal | the last 1000 requests, at most 8 MiB; credential headers and parameters redacted, each header value and query cut at 4 KiB, no bodies |
 //! | header read timeout | 10 s (a client slower to send its request head is cut off) |
 //! | body deadline | 60 s for a whole request body; 30 s without a byte |
 //! | live tokens | 1000 grants (access and refresh token) per client; the oldest go first |
 //! | connections | 1024 at once; one more gets a JSON 503 |
+//! | clock | the system clock; [`Clock::manual`] stands still until moved ([`PeopleMock::advance`], `POST /__mock/clock`) |
+//! | tokens | random; [`token_seed`](PeopleMockBuilder::token_seed) makes them the same on every run |
 //! | `Host` | loopback names (`localhost`, `*.localhost`), IP literals and [`allowed_host`](PeopleMockBuilder::allowed_host) names; others get a 421 |
 //! | CORS | loopback origins, plus [`cors_origin`](PeopleMockBuilder::cors_origin) ones, on `/api/v1` only |
 //!
@@ -77,7 +102,9 @@
 //!   token when [`admin_token`](PeopleMockBuilder::admin_token) sets one): `POST
 //!   /__mock/reset`, `POST /__mock/expire-tokens`, `POST /__mock/revoke`,
 //!   `GET|POST|DELETE /__mock/faults`, `GET|DELETE /__mock/faults/{id}`,
-//!   `GET|DELETE /__mock/journal`, `GET /__mock/config`, `GET /__mock/people`.
+//!   `GET|DELETE /__mock/journal`, `GET /__mock/config`, `GET /__mock/people`,
+//!   `GET|PUT /__mock/state` (the whole store in the [`Fixture`] format) and
+//!   `GET|POST /__mock/clock` (see [`Clock`]).
 //!
 //! # Without a socket
 //!
@@ -103,13 +130,16 @@
 #![deny(missing_docs)]
 
 mod admin;
+mod admin_clock;
 mod admin_guard;
+mod admin_state;
 mod app;
 mod attachments;
 mod auth;
 mod body;
 mod body_timeout;
 mod builder;
+mod clock;
 mod config;
 mod config_check;
 mod conn_limit;
@@ -120,6 +150,10 @@ mod etag;
 mod fault;
 mod fault_json;
 mod files;
+mod fixture;
+mod fixture_error;
+mod fixture_files;
+mod fixture_place;
 mod forever;
 mod gate;
 mod host_guard;
@@ -141,6 +175,7 @@ mod people;
 mod photo;
 mod rate_limit;
 mod rate_order;
+mod redacted;
 mod redaction;
 mod request_limits;
 mod respond;
@@ -148,14 +183,17 @@ mod routes;
 mod security_headers;
 mod seeds;
 mod server;
+mod snapshot;
 mod spec;
 mod spent_tokens;
 mod state;
+mod state_export;
 mod store;
 mod sync;
 mod time_text;
 mod token_endpoint;
 mod token_ledger;
+mod token_text;
 #[cfg(feature = "ui")]
 mod ui;
 mod upload;
@@ -163,12 +201,15 @@ mod wire_errors;
 
 pub use auth::{SCOPE_READ, SCOPE_WRITE};
 pub use builder::PeopleMockBuilder;
+pub use clock::{Clock, ClockError};
 pub use config::{
     DEFAULT_JOURNAL_BYTES, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, READER_CLIENT_ID,
     READER_CLIENT_SECRET,
 };
 pub use config_check::{ConfigError, MAX_GENERATED_PEOPLE};
 pub use fault::{DEFAULT_PRIORITY, Fault, FaultId, FaultInfo, FaultKind};
+pub use fixture::Fixture;
+pub use fixture_error::FixtureError;
 pub use forever::FOREVER;
 pub use journal::Expect;
 pub use journal_cap::MAX_VALUE_BYTES as MAX_JOURNAL_VALUE_BYTES;

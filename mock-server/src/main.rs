@@ -97,6 +97,20 @@ struct Args {
     /// Serve the demo clients, whose secrets are public, on a non-loopback address.
     #[arg(long)]
     allow_demo_clients: bool,
+    /// Start from the people of this fixture file (JSON, or YAML by its extension; photos and
+    /// attachments by path relative to it, or inline in base64) instead of the seeds, on start
+    /// and on every reset. GET /__mock/state writes the same format.
+    #[arg(long, value_name = "FILE")]
+    data: Option<std::path::PathBuf>,
+    /// Run on a manual clock that starts at TIME (RFC 3339, e.g. 2030-01-01T00:00:00Z) and moves
+    /// only through POST /__mock/clock; timestamps, token lifetimes and rate-limit windows
+    /// follow it. Default: the system clock.
+    #[arg(long, value_name = "TIME")]
+    clock: Option<String>,
+    /// Derive access and refresh tokens from this number instead of random ones, so that the
+    /// same requests get the same tokens on every run (for tests only).
+    #[arg(long, value_name = "N")]
+    token_seed: Option<u64>,
     /// Log format on standard error.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -110,6 +124,17 @@ enum LogFormat {
     Compact,
     /// No request log.
     Off,
+}
+
+fn parse_clock(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    let time = chrono::DateTime::parse_from_rfc3339(text)
+        .map_err(|e| format!("expected an RFC 3339 date-time such as 2030-01-01T00:00:00Z: {e}"))?
+        .with_timezone(&chrono::Utc);
+    if (people_mock::Clock::EARLIEST..=people_mock::Clock::LATEST).contains(&time) {
+        Ok(time)
+    } else {
+        Err(people_mock::ClockError::OutOfRange.to_string())
+    }
 }
 
 fn parse_client(text: &str) -> Result<(String, String, String), String> {
@@ -234,6 +259,28 @@ async fn main() -> ExitCode {
         &args.cors,
         args.admin_token.as_deref(),
     );
+    let clock_start = match args.clock.as_deref().map(parse_clock).transpose() {
+        Ok(start) => start,
+        Err(problem) => {
+            eprintln!("people-mock: invalid value for --clock: {problem}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(start) = clock_start {
+        builder = builder.clock(people_mock::Clock::manual(start));
+    }
+    if let Some(path) = &args.data {
+        match people_mock::Fixture::from_file(path) {
+            Ok(fixture) => builder = builder.data(fixture),
+            Err(error) => {
+                eprintln!("people-mock: invalid --data: {error}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if let Some(seed) = args.token_seed {
+        builder = builder.token_seed(seed);
+    }
     if args.allow_demo_clients {
         builder = builder.allow_demo_clients();
     }
@@ -273,6 +320,13 @@ async fn main() -> ExitCode {
     }
     println!("  admin: {}/__mock/", mock.uri());
     println!("  token: POST {base}oauth/token (grant_type=client_credentials)");
+    if let Some(start) = clock_start {
+        println!(
+            "  clock: manual, at {} (POST {}/__mock/clock moves it)",
+            start.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+            mock.uri()
+        );
+    }
     if !args.no_default_clients {
         println!(
             "  demo client: {DEMO_CLIENT_ID} / {DEMO_CLIENT_SECRET} (people:read people:write)"

@@ -10,7 +10,7 @@ pub(crate) struct NetConfig {
     /// Extra `Host` names accepted besides loopback names and IP literals, lower-case.
     pub(crate) allowed_hosts: Vec<String>,
     /// The bearer token the admin surface requires, if any.
-    pub(crate) admin_token: Option<String>,
+    pub(crate) admin_token: Option<crate::redacted::Redacted<String>>,
     /// Origins allowed to call the API from a browser, besides loopback origins.
     pub(crate) cors_origins: Vec<String>,
     /// Whether every origin may call the API from a browser (`*`).

@@ -8,7 +8,6 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
-use chrono::Utc;
 use http::{Method, Uri};
 
 use crate::fault::{self, DropSignal, FaultKind};
@@ -99,7 +98,7 @@ impl Observation {
                 uri.path(),
                 uri.query(),
                 req.headers(),
-                Utc::now(),
+                state.inner.config.clock.now(),
             )
         });
         Self {

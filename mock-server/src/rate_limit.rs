@@ -2,16 +2,18 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use axum::response::Response;
+use chrono::{DateTime, Utc};
 use http::{HeaderName, HeaderValue};
 
+use crate::clock::Clock;
 use crate::sync::lock;
 
 #[derive(Debug, Clone, Copy)]
 struct Window {
-    started: Instant,
+    started: DateTime<Utc>,
     reset_unix: u64,
     count: u32,
 }
@@ -47,28 +49,29 @@ pub(crate) struct RateLimiter {
     limit: u32,
     window: Duration,
     windows: Mutex<HashMap<String, Window>>,
+    clock: Clock,
 }
 
 const PRUNE_ABOVE: usize = 4096;
 
-fn unix_now() -> Duration {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or(Duration::ZERO)
+/// Time from `earlier` to `later`; zero when the clock went back in between.
+fn since(earlier: DateTime<Utc>, later: DateTime<Utc>) -> Duration {
+    (later - earlier).to_std().unwrap_or(Duration::ZERO)
 }
 
 impl RateLimiter {
-    pub(crate) fn new(limit: u32, window: Duration) -> Self {
+    pub(crate) fn new(limit: u32, window: Duration, clock: Clock) -> Self {
         Self {
             limit: limit.max(1),
             // A window of 100 years never ends, and keeps the clock's arithmetic in range.
             window: window.clamp(Duration::from_millis(1), crate::FOREVER),
             windows: Mutex::new(HashMap::new()),
+            clock,
         }
     }
 
-    fn fresh(&self, now: Instant) -> Window {
-        let end = unix_now() + self.window;
+    fn fresh(&self, now: DateTime<Utc>) -> Window {
+        let end = since(DateTime::UNIX_EPOCH, now) + self.window;
         let reset_unix = end.as_secs() + u64::from(end.subsec_nanos() > 0);
         Window {
             started: now,
@@ -77,8 +80,8 @@ impl RateLimiter {
         }
     }
 
-    fn status(&self, window: &Window, now: Instant, exceeded: bool) -> RateStatus {
-        let left = (window.started + self.window).saturating_duration_since(now);
+    fn status(&self, window: &Window, now: DateTime<Utc>, exceeded: bool) -> RateStatus {
+        let left = self.window.saturating_sub(since(window.started, now));
         let retry_after = (left.as_secs() + u64::from(left.subsec_nanos() > 0)).max(1);
         RateStatus {
             limit: self.limit,
@@ -91,18 +94,18 @@ impl RateLimiter {
 
     /// Counts one request for `key`; `exceeded` when it is over the limit (and not counted).
     pub(crate) fn hit(&self, key: &str) -> RateStatus {
-        let now = Instant::now();
+        let now = self.clock.now();
         let mut windows = lock(&self.windows);
         if windows.len() > PRUNE_ABOVE {
             let span = self.window;
-            windows.retain(|_, w| now.duration_since(w.started) < span);
+            windows.retain(|_, w| since(w.started, now) < span);
         }
         // A known key is looked up without allocating a copy of it.
         if !windows.contains_key(key) {
             windows.insert(key.to_string(), self.fresh(now));
         }
         let window = windows.get_mut(key).expect("inserted above");
-        if now.duration_since(window.started) >= self.window {
+        if since(window.started, now) >= self.window {
             *window = self.fresh(now);
         }
         if window.count >= self.limit {
@@ -114,16 +117,16 @@ impl RateLimiter {
 
     /// The state of a window nothing has counted against.
     pub(crate) fn full(&self) -> RateStatus {
-        let now = Instant::now();
+        let now = self.clock.now();
         self.status(&self.fresh(now), now, false)
     }
 
     /// The current state for `key` without counting.
     pub(crate) fn peek(&self, key: &str) -> RateStatus {
-        let now = Instant::now();
+        let now = self.clock.now();
         let windows = lock(&self.windows);
         match windows.get(key) {
-            Some(w) if now.duration_since(w.started) < self.window => self.status(w, now, false),
+            Some(w) if since(w.started, now) < self.window => self.status(w, now, false),
             _ => self.full(),
         }
     }
@@ -140,7 +143,7 @@ mod tests {
 
     #[test]
     fn counts_then_refuses() {
-        let limiter = RateLimiter::new(2, Duration::from_secs(60));
+        let limiter = RateLimiter::new(2, Duration::from_secs(60), Clock::system());
         let first = limiter.hit("a");
         assert_eq!((first.remaining, first.exceeded), (1, false));
         assert_eq!(limiter.hit("a").remaining, 0);
@@ -155,7 +158,7 @@ mod tests {
 
     #[test]
     fn a_huge_window_never_ends() {
-        let limiter = RateLimiter::new(1, Duration::MAX);
+        let limiter = RateLimiter::new(1, Duration::MAX, Clock::system());
         assert!(!limiter.hit("a").exceeded);
         let refused = limiter.hit("a");
         assert!(refused.exceeded);

@@ -87,6 +87,8 @@ pub(crate) enum AdminRoute {
     Config,
     Revoke,
     People,
+    Clock,
+    State,
 }
 
 /// Every route of the server.
@@ -149,6 +151,8 @@ impl Route {
             "/config" => AdminRoute::Config,
             "/revoke" => AdminRoute::Revoke,
             "/people" => AdminRoute::People,
+            "/clock" => AdminRoute::Clock,
+            "/state" => AdminRoute::State,
             other => {
                 let id = other.strip_prefix("/faults/")?;
                 if id.is_empty() || id.contains('/') {
@@ -196,6 +200,8 @@ impl Route {
                 AdminRoute::Faults => &[Method::GET, Method::HEAD, Method::POST, Method::DELETE],
                 AdminRoute::Fault(_) => &[Method::GET, Method::HEAD, Method::DELETE],
                 AdminRoute::Journal => &[Method::GET, Method::HEAD, Method::DELETE],
+                AdminRoute::Clock => &[Method::GET, Method::HEAD, Method::POST],
+                AdminRoute::State => &[Method::GET, Method::HEAD, Method::PUT],
             },
         }
     }

@@ -235,7 +235,8 @@ impl PeopleMock {
         self.state.revoke(token)
     }
 
-    /// Restores the seed data and forgets tokens, faults, the journal and rate counters.
+    /// Restores the seed data, puts a manual clock back at its start, and forgets tokens,
+    /// faults, the journal and rate counters.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
@@ -251,6 +252,73 @@ impl PeopleMock {
     /// ```
     pub fn reset(&self) {
         self.state.reset();
+    }
+
+    /// The server's clock.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mock = people_mock::PeopleMock::start().await;
+    /// assert!(!mock.clock().is_manual());
+    /// # }
+    /// ```
+    pub fn clock(&self) -> &crate::Clock {
+        self.state.clock()
+    }
+
+    /// Moves the server's manual clock forward by `by` and returns the new time (see
+    /// [`MockState::advance`]): a test sees a token end or a rate-limit window roll over
+    /// without waiting.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use std::time::Duration;
+    ///
+    /// let start = "2030-01-01T00:00:00Z".parse().unwrap();
+    /// let mock = people_mock::PeopleMock::builder()
+    ///     .clock(people_mock::Clock::manual(start))
+    ///     .start()
+    ///     .await;
+    /// mock.advance(Duration::from_secs(3600));
+    /// assert_eq!(mock.clock().now().to_rfc3339(), "2030-01-01T01:00:00+00:00");
+    /// # }
+    /// ```
+    ///
+    /// # Panics
+    /// If the server runs on the system clock, or the time would pass
+    /// [`Clock::LATEST`](crate::Clock::LATEST).
+    pub fn advance(&self, by: Duration) -> chrono::DateTime<chrono::Utc> {
+        self.state.advance(by)
+    }
+
+    /// The whole store as a fixture document, files inline (see [`MockState::export`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mock = people_mock::PeopleMock::start().await;
+    /// assert_eq!(mock.export()["people"].as_array().unwrap().len(), 3);
+    /// # }
+    /// ```
+    pub fn export(&self) -> serde_json::Value {
+        self.state.export()
+    }
+
+    /// Replaces every person, photo, attachment and deleted key with the fixture's (see
+    /// [`MockState::load`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mock = people_mock::PeopleMock::start().await;
+    /// mock.load(&people_mock::Fixture::from_json(r#"{"gone": ["Farrell"]}"#).unwrap());
+    /// assert!(mock.people().is_empty());
+    /// # }
+    /// ```
+    pub fn load(&self, fixture: &crate::Fixture) {
+        self.state.load(fixture);
     }
 
     /// Every live person, ordered by lname.
@@ -450,7 +518,7 @@ impl PeopleMockBuilder {
         let demo = config
             .clients
             .iter()
-            .any(|c| c.secret == DEMO_CLIENT_SECRET || c.secret == READER_CLIENT_SECRET);
+            .any(|c| *c.secret == DEMO_CLIENT_SECRET || *c.secret == READER_CLIENT_SECRET);
         if let Some(problem) = config.net.exposure_problem(config.addr, demo) {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,

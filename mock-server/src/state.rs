@@ -6,6 +6,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::auth::TokenStore;
+use crate::clock::Clock;
 use crate::config::{Config, DEMO_CLIENT_ID};
 use crate::fault::{Fault, FaultId, FaultInfo, FaultSet};
 use crate::journal::{Expect, Journal};
@@ -55,15 +56,28 @@ impl std::fmt::Debug for MockState {
     }
 }
 
+/// Fills `store` with the people a server starts from: the fixture's, or the seeds and the
+/// generated ones.
+fn starting_people(store: &Store, config: &Config) {
+    match &config.data {
+        Some(fixture) => store.replace_all(fixture.snapshot(config.clock.now())),
+        None => store.seed(config.people),
+    }
+}
+
 impl MockState {
     pub(crate) fn new(config: Config) -> Self {
-        let store = Store::default();
-        store.seed(config.people);
+        let store = Store::new(config.clock.clone());
+        starting_people(&store, &config);
         let inner = Inner {
-            rate: RateLimiter::new(config.rate_limit, config.rate_window),
+            rate: RateLimiter::new(config.rate_limit, config.rate_window, config.clock.clone()),
             journal: Journal::new(config.journal, config.journal_bytes),
             store,
-            tokens: TokenStore::new(config.max_tokens_per_client),
+            tokens: TokenStore::new(
+                config.max_tokens_per_client,
+                config.clock.clone(),
+                config.token_seed.map(|seed| seed.0),
+            ),
             faults: FaultSet::default(),
             pages: PageCache::default(),
             host: OnceLock::new(),
@@ -123,7 +137,8 @@ impl MockState {
         self.inner.tokens.revoke(token)
     }
 
-    /// Restores the seed data and forgets tokens, faults, the journal and rate counters.
+    /// Restores the seed data, puts a manual clock back at its start, and forgets tokens,
+    /// faults, the journal and rate counters.
     ///
     /// ```
     /// let state = people_mock::PeopleMock::builder().into_parts().1;
@@ -132,11 +147,42 @@ impl MockState {
     /// assert!(state.faults().is_empty());
     /// ```
     pub fn reset(&self) {
-        self.inner.store.seed(self.inner.config.people);
+        self.inner.config.clock.rewind();
+        starting_people(&self.inner.store, &self.inner.config);
         self.inner.tokens.clear();
         self.inner.faults.clear();
         self.inner.journal.clear();
         self.inner.rate.clear();
+    }
+
+    /// The whole store (people, photos, attachments, deleted keys) as a fixture document, the
+    /// files inline in base64: what `GET /__mock/state` answers. Fed back to
+    /// [`load`](Self::load) or `--data`, it gives the same answers.
+    ///
+    /// ```
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// let export = state.export();
+    /// assert_eq!(export["people"][0]["lname"], "Brockman");
+    /// let again = people_mock::Fixture::from_json(&export.to_string()).unwrap();
+    /// state.load(&again);
+    /// assert_eq!(state.export(), export);
+    /// ```
+    pub fn export(&self) -> serde_json::Value {
+        crate::state_export::export_json(&self.inner.store.export())
+    }
+
+    /// Replaces every person, photo, attachment and deleted key with the fixture's, at once
+    /// (tokens, faults, the journal and the clock stay): what `PUT /__mock/state` does. A
+    /// [`reset`](Self::reset) still goes back to what the server started from.
+    ///
+    /// ```
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// state.load(&people_mock::Fixture::from_json(r#"{"people": [{"fname": "Ada", "lname": "Lovelace"}]}"#).unwrap());
+    /// assert_eq!(state.people().len(), 1);
+    /// ```
+    pub fn load(&self, fixture: &crate::Fixture) {
+        let now = self.inner.config.clock.now();
+        self.inner.store.replace_all(fixture.snapshot(now));
     }
 
     /// Every live person, ordered by lname.
@@ -269,6 +315,42 @@ impl MockState {
         expect.check(&self.inner.journal)
     }
 
+    /// The server's clock.
+    ///
+    /// ```
+    /// let state = people_mock::PeopleMock::builder().into_parts().1;
+    /// assert!(!state.clock().is_manual());
+    /// ```
+    pub fn clock(&self) -> &Clock {
+        &self.inner.config.clock
+    }
+
+    /// Moves the server's manual clock forward by `by` and returns the new time: tokens whose
+    /// lifetime has passed are refused, rate-limit windows that have passed start again, and
+    /// what is created or changed from now on carries the new time.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let start = "2030-01-01T00:00:00Z".parse().unwrap();
+    /// let state = people_mock::PeopleMock::builder()
+    ///     .clock(people_mock::Clock::manual(start))
+    ///     .into_parts()
+    ///     .1;
+    /// let later = state.advance(Duration::from_secs(3600));
+    /// assert_eq!(later.to_rfc3339(), "2030-01-01T01:00:00+00:00");
+    /// ```
+    ///
+    /// # Panics
+    /// If the server runs on the system clock, or the time would pass
+    /// [`Clock::LATEST`]; [`Clock::advance`] on [`clock`](Self::clock) says so as an error.
+    pub fn advance(&self, by: Duration) -> DateTime<Utc> {
+        match self.clock().advance(by) {
+            Ok(now) => now,
+            Err(error) => panic!("cannot advance the clock: {error}"),
+        }
+    }
+
     /// Access token lifetime.
     ///
     /// ```
@@ -315,6 +397,9 @@ impl MockState {
             "header_read_timeout_secs": c.header_read_timeout.as_secs_f64(),
             "body_read_timeout_secs": c.body_read_timeout.as_secs_f64(),
             "network": c.net.to_json(),
+            "clock": if c.clock.is_manual() { "manual" } else { "system" },
+            "token_seed": c.token_seed.is_some(),
+            "data_people": c.data.as_ref().map(crate::Fixture::len),
         })
     }
 }

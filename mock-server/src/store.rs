@@ -10,11 +10,13 @@ use std::sync::{Arc, OnceLock, RwLock, RwLockWriteGuard};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
+use crate::clock::Clock;
 use crate::errors::ApiError;
 use crate::etag::{IfMatch, quoted_hex};
 use crate::files::{Attachment, Photo};
 use crate::json_form::PersonJson;
 use crate::seeds::SEEDS;
+use crate::snapshot::{PersonRecord, StoreSnapshot, attachment_number};
 use crate::sync::{read, write};
 
 /// A live person.
@@ -22,7 +24,6 @@ use crate::sync::{read, write};
 pub(crate) struct Person {
     fname: String,
     timestamp: DateTime<Utc>,
-    version: u64,
     /// The ETag of this version, computed on first use.
     etag: OnceLock<String>,
     photo: Option<Arc<Photo>>,
@@ -77,11 +78,12 @@ pub(crate) struct Store {
     people: RwLock<BTreeMap<String, Slot>>,
     /// How many slots of `people` are live; changed only under its write lock.
     live: AtomicUsize,
-    versions: AtomicU64,
     attachment_ids: AtomicU64,
     /// Counts the times `people` was taken for writing: what a list page rendered at one
     /// generation shows holds until the next (see `page_cache`).
     generation: AtomicU64,
+    /// The time of creations and changes.
+    clock: Clock,
 }
 
 fn lookup_error(slot: Option<&Slot>, lname: &str) -> ApiError {
@@ -99,6 +101,14 @@ fn check_if_match(if_match: Option<&IfMatch>, etag: &str) -> Result<(), ApiError
 }
 
 impl Store {
+    /// An empty store whose people are created and changed at `clock`'s time.
+    pub(crate) fn new(clock: Clock) -> Self {
+        Self {
+            clock,
+            ..Self::default()
+        }
+    }
+
     /// The count of writes so far; a page rendered under the read lock at one generation is
     /// what the store shows until the count moves.
     pub(crate) fn generation(&self) -> u64 {
@@ -113,22 +123,21 @@ impl Store {
         guard
     }
 
-    fn next_version(&self) -> u64 {
-        self.versions.fetch_add(1, Ordering::Relaxed) + 1
-    }
-
     /// A new attachment id, unique for the life of the server.
     pub(crate) fn next_attachment_id(&self) -> String {
         let n = self.attachment_ids.fetch_add(1, Ordering::Relaxed) + 1;
         format!("att_{n:08x}")
     }
 
+    /// The ETag: a hash of what the person's JSON shows. Every change moves the timestamp
+    /// forward, so every change gives a new ETag, and the same person loaded from a snapshot
+    /// has the same ETag as where it was exported.
     fn etag(&self, lname: &str, person: &Person) -> String {
         person
             .etag
             .get_or_init(|| {
                 let mut hasher = Sha256::new();
-                hasher.update(person.version.to_le_bytes());
+                hasher.update(person.timestamp.timestamp_micros().to_le_bytes());
                 hasher.update(lname.as_bytes());
                 hasher.update([0]);
                 hasher.update(person.fname.as_bytes());
@@ -160,7 +169,6 @@ impl Store {
         Box::new(Person {
             fname: fname.to_string(),
             timestamp,
-            version: self.next_version(),
             etag: OnceLock::new(),
             photo: None,
             attachments: Vec::new(),
@@ -169,7 +177,7 @@ impl Store {
 
     /// Replaces everything with the seed people plus `extra` generated ones.
     pub(crate) fn seed(&self, extra: usize) {
-        let now = Utc::now();
+        let now = self.clock.now();
         let mut map = BTreeMap::new();
         for (i, (fname, lname)) in SEEDS.iter().enumerate() {
             let at = now + chrono::Duration::microseconds(i as i64);
@@ -185,6 +193,50 @@ impl Store {
         let mut people = self.people_mut();
         *people = map;
         self.live.store(live, Ordering::Relaxed);
+    }
+
+    /// Replaces everything with `snapshot`, at once: a reader sees the old people or the new,
+    /// never a mix. The snapshot is checked before (see [`Fixture`](crate::Fixture)); later
+    /// attachment ids continue after the highest one it holds.
+    pub(crate) fn replace_all(&self, snapshot: StoreSnapshot) {
+        let mut map = BTreeMap::new();
+        let mut highest = 0;
+        for gone in snapshot.gone {
+            map.insert(gone, Slot::Gone);
+        }
+        for record in snapshot.people {
+            for attachment in &record.attachments {
+                highest = highest.max(attachment_number(&attachment.id).unwrap_or(0));
+            }
+            let mut person = self.new_person(&record.fname, record.timestamp);
+            person.photo = record.photo;
+            person.attachments = record.attachments;
+            map.insert(record.lname, Slot::Live(person));
+        }
+        let live = map.values().filter(|s| matches!(s, Slot::Live(_))).count();
+        let mut people = self.people_mut();
+        *people = map;
+        self.live.store(live, Ordering::Relaxed);
+        self.attachment_ids.fetch_max(highest, Ordering::Relaxed);
+    }
+
+    /// Everything the store holds, as values (files shared, not copied).
+    pub(crate) fn export(&self) -> StoreSnapshot {
+        let map = read(&self.people);
+        let mut snapshot = StoreSnapshot::default();
+        for (lname, slot) in map.iter() {
+            match slot {
+                Slot::Live(p) => snapshot.people.push(PersonRecord {
+                    fname: p.fname.clone(),
+                    lname: lname.clone(),
+                    timestamp: p.timestamp,
+                    photo: p.photo.clone(),
+                    attachments: p.attachments.clone(),
+                }),
+                Slot::Gone => snapshot.gone.push(lname.clone()),
+            }
+        }
+        snapshot
     }
 
     /// All live people, by lname (without ETags).
@@ -298,7 +350,7 @@ impl Store {
         if let Some(Slot::Live(_)) = map.get(lname) {
             return Err(ApiError::person_exists(lname));
         }
-        let person = self.new_person(fname, Utc::now());
+        let person = self.new_person(fname, self.clock.now());
         let view = self.view(lname, &person);
         map.insert(lname.to_string(), Slot::Live(person));
         self.live.fetch_add(1, Ordering::Relaxed);
@@ -320,9 +372,8 @@ impl Store {
         check_if_match(if_match, &self.etag(lname, person))?;
         if let Some(fname) = fname {
             person.fname = fname.to_string();
-            person.version = self.next_version();
             person.etag = OnceLock::new();
-            let now = Utc::now();
+            let now = self.clock.now();
             person.timestamp = if now > person.timestamp {
                 now
             } else {

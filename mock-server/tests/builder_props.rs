@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use http::{Method, Request};
-use people_mock::{FOREVER, MAX_GENERATED_PEOPLE, PeopleMock, PeopleMockBuilder};
+use people_mock::{Clock, FOREVER, MAX_GENERATED_PEOPLE, PeopleMock, PeopleMockBuilder};
 use proptest::prelude::*;
 use proptest::sample::select;
 use tower::ServiceExt;
@@ -58,6 +58,21 @@ struct Settings {
     people: usize,
     scopes: String,
     timeouts: (Duration, Duration),
+    /// A manual clock's start (`None`: the system clock) and a token seed.
+    clock: (Option<&'static str>, Option<u64>),
+}
+
+/// The system clock, or a manual one from the first to the last instant it covers.
+fn clocks() -> impl Strategy<Value = (Option<&'static str>, Option<u64>)> {
+    (
+        select(vec![
+            None,
+            Some("1970-01-01T00:00:00Z"),
+            Some("2030-01-01T00:00:00Z"),
+            Some("9999-12-31T23:59:59Z"),
+        ]),
+        select(vec![None, Some(0), Some(u64::MAX)]),
+    )
 }
 
 fn settings() -> impl Strategy<Value = Settings> {
@@ -69,6 +84,7 @@ fn settings() -> impl Strategy<Value = Settings> {
         select(vec![0usize, 3, MAX_GENERATED_PEOPLE + 1, usize::MAX]),
         scopes(),
         (durations(), durations()),
+        clocks(),
     )
         .prop_map(
             |(
@@ -79,6 +95,7 @@ fn settings() -> impl Strategy<Value = Settings> {
                 people,
                 scopes,
                 timeouts,
+                clock,
             )| {
                 Settings {
                     token_ttl,
@@ -90,13 +107,21 @@ fn settings() -> impl Strategy<Value = Settings> {
                     people,
                     scopes,
                     timeouts,
+                    clock,
                 }
             },
         )
 }
 
 fn builder(s: &Settings) -> PeopleMockBuilder {
-    PeopleMock::builder()
+    let mut builder = PeopleMock::builder();
+    if let Some(start) = s.clock.0 {
+        builder = builder.clock(Clock::manual(start.parse().unwrap()));
+    }
+    if let Some(seed) = s.clock.1 {
+        builder = builder.token_seed(seed);
+    }
+    builder
         .token_ttl(s.token_ttl)
         .refresh_ttl(s.refresh_ttl)
         .rate_limit(s.rate.0, s.rate.1)

@@ -48,6 +48,9 @@ fn unusable_values_end_the_program_with_one_line_and_status_2() {
         (&["--people", "18446744073709551615"], "--people"),
         (&["--client", "x:y:admin"], "--client"),
         (&["--client", "x:y:people:read,root"], "--client"),
+        (&["--clock", "yesterday"], "--clock"),
+        (&["--clock", "1969-12-31T23:59:59Z"], "--clock"),
+        (&["--clock", "2030-01-01T00:00:00"], "--clock"),
     ] {
         let (code, stderr) = refused(args);
         assert_eq!(code, Some(2), "{args:?}: {stderr}");

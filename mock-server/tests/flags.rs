@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use support::program::Program;
-use support::wait::poll_until;
 use support::{BOUNDARY, PNG, Part, multipart};
 
 const ONE_SECOND: Duration = Duration::from_secs(1);
@@ -167,20 +166,18 @@ async fn size_limits() {
     );
 }
 
-/// Polls until `token` is refused; it must be accepted until then.
-async fn until_refused(program: &Program, token: &str) {
-    poll_until("the access token expires", || async {
-        let resp = program.get(token, "people").await;
-        match resp.status().as_u16() {
-            200 => None,
-            401 => {
-                assert!(header(&resp, "www-authenticate").contains("error=\"invalid_token\""));
-                Some(())
-            }
-            other => panic!("unexpected {other}"),
-        }
-    })
-    .await;
+/// The flags of a program on a manual clock, which the tests move over `/__mock/clock`.
+const MANUAL_CLOCK: [&str; 4] = ["--log-format", "off", "--clock", "2030-01-01T00:00:00Z"];
+
+/// Moves the clock to the last microsecond of a one-second token's life, where `token` must
+/// still work, then past it, where it must be refused.
+async fn at_the_end(program: &Program, token: &str) {
+    program.advance(0.999_999).await;
+    assert_eq!(program.get(token, "people").await.status(), 200);
+    program.advance(0.000_001).await;
+    let resp = program.get(token, "people").await;
+    assert_eq!(resp.status(), 401);
+    assert!(header(&resp, "www-authenticate").contains("error=\"invalid_token\""));
 }
 
 /// A refresh grant of the demo client.
@@ -192,21 +189,10 @@ fn refresh_form(refresh: &str) -> String {
 
 #[tokio::test]
 async fn token_ttl() {
-    // A rate limit the poll never reaches.
-    let program = Program::start(&[
-        "--log-format",
-        "off",
-        "--token-ttl",
-        "1",
-        "--rate-limit",
-        "1000000",
-    ])
-    .await;
-    let before = Instant::now();
+    let program = Program::start(&[&MANUAL_CLOCK[..], &["--token-ttl", "1"]].concat()).await;
     let issued = program.token("demo-client", "demo-secret").await;
     assert_eq!(issued["expires_in"], 1);
-    until_refused(&program, issued["access_token"].as_str().unwrap()).await;
-    assert!(before.elapsed() >= ONE_SECOND);
+    at_the_end(&program, issued["access_token"].as_str().unwrap()).await;
     // The refresh token has its own, longer, lifetime.
     let refresh = issued["refresh_token"].as_str().unwrap();
     let renewed = program.token_response(&refresh_form(refresh)).await;
@@ -219,8 +205,7 @@ async fn token_ttl() {
 
 #[tokio::test]
 async fn refresh_ttl() {
-    let program = Program::start(&["--log-format", "off", "--refresh-ttl", "1"]).await;
-    let before = Instant::now();
+    let program = Program::start(&[&MANUAL_CLOCK[..], &["--refresh-ttl", "1"]].concat()).await;
     let issued = program.token("reader", "reader-secret").await;
     let refresh = issued["refresh_token"].as_str().unwrap();
     // More scope than granted: invalid_scope while the refresh token lives, invalid_grant once it
@@ -228,17 +213,15 @@ async fn refresh_ttl() {
     let probe = format!(
         "grant_type=refresh_token&refresh_token={refresh}&client_id=reader&client_secret=reader-secret&scope=people:write"
     );
-    poll_until("the refresh token expires", || async {
+    let probe_error = || async {
         let resp = program.token_response(&probe).await;
         assert_eq!(resp.status(), 400);
-        match json_of(resp).await["error"].as_str() {
-            Some("invalid_scope") => None,
-            Some("invalid_grant") => Some(()),
-            other => panic!("unexpected {other:?}"),
-        }
-    })
-    .await;
-    assert!(before.elapsed() >= ONE_SECOND);
+        json_of(resp).await["error"].clone()
+    };
+    program.advance(0.999_999).await;
+    assert_eq!(probe_error().await, "invalid_scope");
+    program.advance(0.000_001).await;
+    assert_eq!(probe_error().await, "invalid_grant");
     // The access token lives on.
     let token = issued["access_token"].as_str().unwrap();
     assert_eq!(program.get(token, "people").await.status(), 200);
@@ -250,35 +233,29 @@ async fn refresh_ttl() {
 
 #[tokio::test]
 async fn rate_limit_and_rate_window() {
-    let program = Program::start(&[
-        "--log-format",
-        "off",
-        "--rate-limit",
-        "2",
-        "--rate-window",
-        "1",
-    ])
-    .await;
+    let flags = [
+        &MANUAL_CLOCK[..],
+        &["--rate-limit", "2", "--rate-window", "1"],
+    ]
+    .concat();
+    let program = Program::start(&flags).await;
     let token = program.demo_token().await;
-    let before = Instant::now();
     for remaining in ["1", "0"] {
         let resp = program.get(&token, "people").await;
         assert_eq!(resp.status(), 200);
         assert_eq!(header(&resp, "x-ratelimit-limit"), "2");
         assert_eq!(header(&resp, "x-ratelimit-remaining"), remaining);
     }
-    let fresh = poll_until("the window rolls over", || async {
-        let resp = program.get(&token, "people").await;
-        if resp.status() == 429 {
-            assert_eq!(header(&resp, "retry-after"), "1");
-            assert_eq!(header(&resp, "x-ratelimit-remaining"), "0");
-            return None;
-        }
-        Some(resp)
-    })
-    .await;
-    assert!(before.elapsed() >= ONE_SECOND);
+    let limited = program.get(&token, "people").await;
+    assert_eq!(limited.status(), 429);
+    assert_eq!(header(&limited, "retry-after"), "1");
+    assert_eq!(header(&limited, "x-ratelimit-remaining"), "0");
+    // 2030-01-01T00:00:00Z plus the one-second window.
+    assert_eq!(header(&limited, "x-ratelimit-reset"), "1893456001");
+    program.advance(1.0).await;
+    let fresh = program.get(&token, "people").await;
     assert_eq!(fresh.status(), 200);
+    assert_eq!(header(&fresh, "x-ratelimit-reset"), "1893456002");
     assert_eq!(header(&fresh, "x-ratelimit-remaining"), "1");
 
     assert_eq!(

@@ -1,25 +1,29 @@
 //! Access and refresh tokens end when their own lifetimes (`token_ttl`, `refresh_ttl`) pass,
-//! not only when forced through `expire_tokens()`.
+//! not only when forced through `expire_tokens()`. The server runs on a manual clock: a
+//! lifetime passes when the test moves the clock, to the microsecond, with no waiting.
 
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::body::Body;
 use base64::Engine;
 use http::{Method, Request};
-use people_mock::{PeopleMock, PeopleMockBuilder};
+use people_mock::{Clock, PeopleMock, PeopleMockBuilder};
 use serde_json::Value;
-use support::wait::poll_until;
 use support::*;
 
 const TOKEN: &str = "/api/v1/oauth/token";
 const PEOPLE: &str = "/api/v1/people";
 const TTL: Duration = Duration::from_secs(1);
+/// The last moment a token of lifetime [`TTL`] is still good.
+const JUST_BEFORE: Duration = Duration::from_micros(999_999);
 
-/// A builder whose rate limit the polls below never reach.
+/// A builder on a manual clock whose rate limit the requests below never reach.
 fn builder() -> PeopleMockBuilder {
-    PeopleMock::builder().rate_limit(1_000_000, Duration::from_secs(60))
+    PeopleMock::builder()
+        .rate_limit(1_000_000, Duration::from_secs(60))
+        .clock(Clock::manual("2030-01-01T00:00:00Z".parse().unwrap()))
 }
 
 /// A token request of the demo client, authenticated with HTTP Basic.
@@ -47,17 +51,19 @@ fn text<'a>(value: &'a Value, name: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no {name}: {value}"))
 }
 
-/// Polls an access token until it is refused, and returns the refusal; it must work until then.
-async fn until_refused(app: &App, token: &str) -> Resp {
-    poll_until("the access token expires", || async {
-        let resp = app.get(token, PEOPLE).await;
-        match resp.status.as_u16() {
-            200 => None,
-            401 => Some(resp),
-            other => panic!("unexpected {other}: {:?}", resp.body),
-        }
-    })
-    .await
+/// Moves the clock to the last moment of a lifetime of [`TTL`], checks `token` still works,
+/// moves it one microsecond on and returns the refusal.
+async fn at_the_end(app: &App, token: &str) -> Resp {
+    app.state.advance(JUST_BEFORE);
+    assert_eq!(
+        app.get(token, PEOPLE).await.status,
+        200,
+        "good until its end"
+    );
+    app.state.advance(Duration::from_micros(1));
+    let refused = app.get(token, PEOPLE).await;
+    assert_eq!(refused.status, 401, "{:?}", refused.body);
+    refused
 }
 
 fn assert_invalid_grant(resp: &Resp) {
@@ -68,19 +74,12 @@ fn assert_invalid_grant(resp: &Resp) {
 #[tokio::test]
 async fn an_access_token_ends_when_token_ttl_has_passed() {
     let app = App::with(builder().token_ttl(TTL));
-    let before = Instant::now();
     let issued = grant(&app, "grant_type=client_credentials").await;
     assert_eq!(issued["expires_in"], 1);
     let token = text(&issued, "access_token");
     assert_eq!(app.get(token, PEOPLE).await.status, 200);
 
-    let refused = until_refused(&app, token).await;
-    // Issued after `before`, so it cannot have expired before `before + TTL`.
-    assert!(
-        before.elapsed() >= TTL,
-        "expired after {:?}",
-        before.elapsed()
-    );
+    let refused = at_the_end(&app, token).await;
     refused.assert_error(401, "invalid_token", 401_002);
     assert_eq!(
         refused.header("www-authenticate"),
@@ -100,7 +99,6 @@ async fn an_access_token_ends_when_token_ttl_has_passed() {
 async fn a_refresh_token_ends_when_refresh_ttl_has_passed() {
     let app = App::with(builder().token_ttl(TTL).refresh_ttl(TTL));
     let first = grant(&app, "grant_type=client_credentials").await;
-    let before = Instant::now();
     // A refresh before the end works; its access and refresh tokens are issued together, with
     // the same lifetime here, so the access token's refusal says the refresh token is over too.
     let second = grant(
@@ -111,8 +109,7 @@ async fn a_refresh_token_ends_when_refresh_ttl_has_passed() {
         ),
     )
     .await;
-    until_refused(&app, text(&second, "access_token")).await;
-    assert!(before.elapsed() >= TTL);
+    at_the_end(&app, text(&second, "access_token")).await;
     let late = app
         .send(demo(&format!(
             "grant_type=refresh_token&refresh_token={}",
@@ -132,7 +129,7 @@ async fn a_refresh_token_outlives_its_access_token_by_its_own_lifetime() {
     // token still works.
     let app = App::with(builder().token_ttl(TTL));
     let first = grant(&app, "grant_type=client_credentials").await;
-    until_refused(&app, text(&first, "access_token")).await;
+    at_the_end(&app, text(&first, "access_token")).await;
     let renewed = grant(
         &app,
         &format!(
@@ -152,28 +149,21 @@ async fn a_refresh_token_outlives_its_access_token_by_its_own_lifetime() {
 async fn a_refresh_token_can_end_before_its_access_token() {
     // refresh_ttl short, token_ttl the default (1 h).
     let app = App::with(builder().refresh_ttl(TTL));
-    let before = Instant::now();
     let first = grant(&app, "grant_type=client_credentials&scope=people:read").await;
     let refresh = text(&first, "refresh_token");
     // Asking for more scope than granted is refused without using the token up: invalid_scope
     // while the refresh token lives, invalid_grant once it has ended. That probes its state
     // without rotating it.
     let probe = format!("grant_type=refresh_token&refresh_token={refresh}&scope=people:write");
-    poll_until("the refresh token expires", || async {
+    let probe_error = || async {
         let resp = app.send(demo(&probe)).await;
         assert_eq!(resp.status, 400, "{:?}", resp.body);
-        match resp.json()["error"].as_str() {
-            Some("invalid_scope") => None,
-            Some("invalid_grant") => Some(()),
-            other => panic!("unexpected error {other:?}"),
-        }
-    })
-    .await;
-    assert!(
-        before.elapsed() >= TTL,
-        "expired after {:?}",
-        before.elapsed()
-    );
+        resp.json()["error"].clone()
+    };
+    app.state.advance(JUST_BEFORE);
+    assert_eq!(probe_error().await, "invalid_scope");
+    app.state.advance(Duration::from_micros(1));
+    assert_eq!(probe_error().await, "invalid_grant");
     assert_invalid_grant(
         &app.send(demo(&format!(
             "grant_type=refresh_token&refresh_token={refresh}"

@@ -171,6 +171,19 @@ impl Program {
         resp.json().await.expect("JSON config")
     }
 
+    /// `POST /__mock/clock` moving the program's manual clock by `secs`; the clock afterwards.
+    pub async fn advance(&self, secs: f64) -> Value {
+        let resp = self
+            .http
+            .post(format!("{}/__mock/clock", self.origin))
+            .json(&serde_json::json!({ "advance_secs": secs }))
+            .send()
+            .await
+            .expect("the clock answers");
+        assert_eq!(resp.status(), 200);
+        resp.json().await.expect("JSON clock")
+    }
+
     /// An authenticated GET of a path under `/api/v1/`.
     pub async fn get(&self, token: &str, path: &str) -> reqwest::Response {
         self.http

@@ -1,13 +1,13 @@
-//! Waiting for what only time brings about (a token's end, a rate-limit window's end).
+//! Waiting for what another task brings about in its own time (a client dropping a body).
 //!
-//! The mock's clocks are `std::time::Instant`, not tokio's, so a paused tokio clock cannot
-//! move them: the tests wait for real, polling the observable effect with a bound instead of
+//! Tokens' ends and rate-limit windows need no waiting: those tests run the server on a manual
+//! clock and move it. What is left polls the observable effect with a bound instead of
 //! sleeping a fixed time.
 
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-/// The longest a poll waits: far beyond the one-second lifetimes and windows the tests set.
+/// The longest a poll waits: a bound against hanging, not a speed goal.
 pub const POLL_BOUND: Duration = Duration::from_secs(15);
 /// The pause between two probes.
 const POLL_EVERY: Duration = Duration::from_millis(20);
