@@ -104,6 +104,8 @@
 
 mod admin;
 mod admin_guard;
+#[cfg(feature = "ui")]
+mod api_index;
 mod app;
 mod attachments;
 mod auth;
