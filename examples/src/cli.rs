@@ -92,7 +92,7 @@ pub struct Global {
     /// Do not retry failed requests.
     #[arg(long, global = true, help_heading = GLOBAL)]
     pub no_retry: bool,
-    /// Show each HTTP exchange on stderr; -vv adds retries and token renewals.
+    /// Show each HTTP exchange on stderr; -vv adds headers (secrets redacted) and retries.
     #[arg(short, long, global = true, action = ArgAction::Count, help_heading = GLOBAL)]
     pub verbose: u8,
     /// Hide notices (such as the embedded mock's address); errors still show.

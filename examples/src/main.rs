@@ -174,7 +174,8 @@ fn report(failure: &Failure) {
 }
 
 /// The log on stderr: `RUST_LOG` when set, else warnings only; `-v` adds a line per HTTP
-/// exchange, `-vv` the SDK's and the embedded mock's debug events (retries, token renewals).
+/// exchange, `-vv` its headers (secrets redacted) and the SDK's and the embedded mock's debug
+/// events (retries, token renewals).
 fn init_tracing(verbose: u8, exchanges: &Exchanges) {
     use std::io::IsTerminal;
 
@@ -191,10 +192,12 @@ fn init_tracing(verbose: u8, exchanges: &Exchanges) {
         .with_ansi(color_allowed(std::io::stderr().is_terminal()))
         .with_target(false)
         .with_filter(filter);
-    let exchanges = exchanges.clone().with_filter(if verbose >= 1 {
-        Targets::new().with_target("people_sdk", LevelFilter::DEBUG)
-    } else {
-        Targets::new()
+    let exchanges = exchanges.clone().with_filter(match verbose {
+        0 => Targets::new(),
+        1 => Targets::new().with_target("people_sdk", LevelFilter::DEBUG),
+        _ => Targets::new()
+            .with_target("people_sdk", LevelFilter::DEBUG)
+            .with_target("people_sdk::headers", LevelFilter::TRACE),
     });
     let _ = tracing_subscriber::registry()
         .with(log)

@@ -1,4 +1,6 @@
-//! `-v`: one line on stderr for each HTTP exchange, the token request included.
+//! `-v`: one line on stderr for each HTTP exchange, the token request included; `-vv` adds
+//! the headers of each attempt below it (`> ` sent, `< ` received), secrets and names redacted
+//! by the SDK.
 //!
 //! The lines come from the SDK's own spans (`people_sdk.call`, `people_sdk.token`), so they show
 //! what the SDK did, retries counted: method, URL, status (or the kind of failure), attempts and
@@ -60,10 +62,15 @@ impl Exchanges {
             String::new()
         };
         let millis = exchange.started.elapsed().as_secs_f64() * 1000.0;
-        format!(
+        let mut line = format!(
             "* {} {url} -> {outcome} ({millis:.0} ms{attempts})",
             exchange.method
-        )
+        );
+        for header in &exchange.headers {
+            line.push_str("\n  ");
+            line.push_str(header);
+        }
+        line
     }
 }
 
@@ -76,6 +83,35 @@ struct Exchange {
     status: Option<u64>,
     error: Option<String>,
     attempts: u64,
+    /// `> name: value` and `< name: value` lines, in the order the attempts made them.
+    headers: Vec<String>,
+}
+
+/// The fields of one of the SDK's header events.
+#[derive(Default)]
+struct Headers {
+    direction: String,
+    headers: String,
+}
+
+impl Visit for Headers {
+    fn record_debug(&mut self, field: &Field, value: &dyn Debug) {
+        // Display values (`%`) arrive here; their Debug form is their Display form.
+        let text = format!("{value:?}");
+        match field.name() {
+            "direction" => self.direction = text.trim_matches('"').to_owned(),
+            "headers" => self.headers = text,
+            _ => {}
+        }
+    }
+
+    fn record_str(&mut self, field: &Field, value: &str) {
+        match field.name() {
+            "direction" => self.direction = value.to_owned(),
+            "headers" => self.headers = value.to_owned(),
+            _ => {}
+        }
+    }
 }
 
 impl Visit for Exchange {
@@ -126,6 +162,7 @@ where
             status: None,
             error: None,
             attempts: 1,
+            headers: Vec::new(),
         };
         attrs.record(&mut exchange);
         if let Some(span) = ctx.span(id) {
@@ -138,6 +175,33 @@ where
             && let Some(exchange) = span.extensions_mut().get_mut::<Exchange>()
         {
             values.record(exchange);
+        }
+    }
+
+    fn on_event(&self, event: &tracing::Event<'_>, ctx: Context<'_, S>) {
+        if event.metadata().target() != "people_sdk::headers" {
+            return;
+        }
+        let mut fields = Headers::default();
+        event.record(&mut fields);
+        let mark = if fields.direction == "request" {
+            ">"
+        } else {
+            "<"
+        };
+        let Some(scope) = ctx.event_scope(event) else {
+            return;
+        };
+        for span in scope {
+            if let Some(exchange) = span.extensions_mut().get_mut::<Exchange>() {
+                exchange.headers.extend(
+                    fields
+                        .headers
+                        .lines()
+                        .map(|header| format!("{mark} {header}")),
+                );
+                return;
+            }
         }
     }
 

@@ -209,6 +209,14 @@ async fn dash_vv_shows_retries() {
     assert!(output.status.success());
     let stderr = String::from_utf8(output.stderr).expect("utf-8");
     assert!(stderr.contains("retrying"), "{stderr}");
+    assert!(stderr.contains("  > authorization: [redacted]"), "{stderr}");
+    assert!(stderr.contains("  > user-agent: people-cli/"), "{stderr}");
+    assert!(stderr.contains("  < x-ratelimit-limit: "), "{stderr}");
+    assert!(stderr.contains("  < retry-after: 0"), "{stderr}");
+    assert!(
+        !stderr.contains("Bearer") && !stderr.contains("demo-secret"),
+        "{stderr}"
+    );
     assert!(stderr.contains("-> 200 ("), "{stderr}");
     assert!(stderr.contains("2 attempts"), "{stderr}");
 }
