@@ -21,19 +21,34 @@ pub struct Context {
     pub printer: Printer,
     /// The embedded mock server, when `people` started one; it stops when this is dropped.
     pub mock: Option<EmbeddedMock>,
+    /// `--quiet`: no notices on stderr.
+    pub quiet: bool,
+    /// The request timeout, for the requests made beside the SDK.
+    pub timeout: std::time::Duration,
+}
+
+impl Context {
+    /// A people-mock's limit named `name` in its `/__mock/config` (`photo_bytes`, say), or
+    /// `None` when the server is not a people-mock.
+    pub async fn mock_limit(&self, name: &str) -> Option<u64> {
+        let config = crate::mock_probe::config(self.client.base_url(), self.timeout).await?;
+        config["limits"][name].as_u64()
+    }
 }
 
 /// Builds the client from the global options, starting an embedded mock when there is no base URL.
 pub async fn connect(global: &Global) -> Result<Context, Failure> {
     let (base_url, mock) = match &global.base_url {
-        Some(url) => (url.clone(), None),
+        Some(url) => (crate::base_url::with_scheme(url)?, None),
         None => {
             let mock = EmbeddedMock::start().await?;
-            eprintln!(
-                "people: no --base-url given; using an embedded mock server at {} (client {})",
-                mock.base_url(),
-                mock.credentials().0
-            );
+            if !global.quiet {
+                eprintln!(
+                    "people: no --base-url given; using an embedded mock server at {} (client {})",
+                    mock.base_url(),
+                    mock.credentials().0
+                );
+            }
             (mock.base_url(), Some(mock))
         }
     };
@@ -86,6 +101,8 @@ pub async fn connect(global: &Global) -> Result<Context, Failure> {
         client_id,
         printer: Printer::new(global.output),
         mock,
+        quiet: global.quiet,
+        timeout: global.timeout,
     })
 }
 

@@ -13,6 +13,10 @@ pub enum Failure {
     Usage(String),
     /// A local file could not be read or written.
     Io(String),
+    /// A file is larger than the server takes; nothing was sent.
+    TooLarge(String),
+    /// The person at the terminal said no to a confirmation.
+    Declined(String),
     /// Anything else.
     // Today only the embedded mock server's start-up fails this way.
     #[cfg_attr(not(feature = "embedded-mock"), allow(dead_code))]
@@ -31,7 +35,8 @@ impl Failure {
         match self {
             Failure::Sdk(err) => sdk_exit_code(err),
             Failure::Usage(_) => 2,
-            Failure::Io(_) | Failure::Other(_) => 1,
+            Failure::TooLarge(_) => 6,
+            Failure::Io(_) | Failure::Declined(_) | Failure::Other(_) => 1,
         }
     }
 
@@ -49,10 +54,23 @@ impl Failure {
                 "this client's scopes do not allow it; writes need people:write".to_owned()
             }
             ErrorKind::Gone => "the person was deleted; `people create` brings the name back".to_owned(),
-            ErrorKind::NotFound => "`people list` shows who exists".to_owned(),
+            ErrorKind::NotFound => match err.error() {
+                Some("photo_not_found") => {
+                    "this person has no photo; `people photo upload LNAME FILE` adds one".to_owned()
+                }
+                Some("attachment_not_found") => {
+                    "`people attachments LNAME` lists the ids this person has".to_owned()
+                }
+                _ => "`people list` shows who exists".to_owned(),
+            },
+            ErrorKind::Conflict => {
+                "that last name is taken; `people update LNAME --fname NAME` changes the person who has it"
+                    .to_owned()
+            }
             ErrorKind::PreconditionFailed => {
                 "the person changed since that ETag; `people get` shows the current one".to_owned()
             }
+            ErrorKind::PayloadTooLarge => too_large_hint(err)?,
             ErrorKind::RateLimited => match err.retry_after() {
                 Some(wait) => format!("try again in {} s", wait.as_secs().max(1)),
                 None => "slow down and try again".to_owned(),
@@ -60,10 +78,47 @@ impl Failure {
             ErrorKind::Connect => {
                 "is the server running? check --base-url (or PEOPLE_BASE_URL)".to_owned()
             }
+            ErrorKind::Transport => {
+                "the connection dropped before the answer was complete: the server closed it or \
+                 the network failed; try again"
+                    .to_owned()
+            }
             ErrorKind::Timeout => "the server is slow; raise --timeout".to_owned(),
             _ => return None,
         };
         Some(hint)
+    }
+}
+
+/// What a 413 means in numbers: the limit in MiB, and the people-mock flag that raises it.
+///
+/// The API's error names the limit in its details (`photo_limit`, at most N bytes).
+fn too_large_hint(err: &Error) -> Option<String> {
+    let detail = err.details().first()?;
+    let bytes: u64 = detail
+        .message
+        .split_whitespace()
+        .find_map(|word| word.parse().ok())?;
+    let flag = match detail.field.as_str() {
+        "photo_limit" => "--photo-limit",
+        "attachment_file_limit" => "--attachment-limit",
+        "attachment_request_limit" | "request_limit" => "--attachment-request-limit",
+        "json_limit" => "--json-limit",
+        _ => return Some(format!("the server takes at most {}", mib(bytes))),
+    };
+    Some(format!(
+        "the server takes at most {}; a people-mock raises this with {flag} BYTES",
+        mib(bytes)
+    ))
+}
+
+/// A byte count in MiB, to one decimal where that matters.
+pub fn mib(bytes: u64) -> String {
+    let mib = bytes as f64 / (1024.0 * 1024.0);
+    if mib.fract() == 0.0 {
+        format!("{mib:.0} MiB")
+    } else {
+        format!("{mib:.1} MiB")
     }
 }
 
@@ -99,7 +154,11 @@ impl fmt::Display for Failure {
                     _ => Ok(()),
                 }
             }
-            Failure::Usage(text) | Failure::Io(text) | Failure::Other(text) => f.write_str(text),
+            Failure::Usage(text)
+            | Failure::Io(text)
+            | Failure::Declined(text)
+            | Failure::TooLarge(text)
+            | Failure::Other(text) => f.write_str(text),
         }
     }
 }

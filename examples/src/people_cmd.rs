@@ -61,16 +61,48 @@ pub async fn list(ctx: &Context, args: &ListArgs) -> Result<(), Failure> {
     }
     let page = request.page(args.page).send().await?;
     let records: Vec<Value> = page.items().iter().map(person_json).collect();
-    ctx.printer.records(PEOPLE_COLUMNS, &records);
-    if ctx.printer.format() == Output::Table {
+    if args.with_meta && ctx.printer.format() != Output::Table {
+        ctx.printer.record(&json!({
+            "data": records,
+            "meta": {
+                "page": page.current_page(),
+                "per_page": args.per_page,
+                "total": page.total(),
+                "total_pages": page.total_pages(),
+            },
+        }));
+        return Ok(());
+    }
+    if ctx.printer.format() != Output::Table {
+        ctx.printer.records(PEOPLE_COLUMNS, &records);
+        return Ok(());
+    }
+    let everyone = people_count(page.total());
+    if records.is_empty() && page.total() > 0 {
         println!(
-            "page {} of {} ({} people in all)",
+            "page {} is past the last page, {} ({everyone} in all); try --page {}",
             page.current_page(),
             page.total_pages(),
-            page.total()
+            page.total_pages()
         );
+        return Ok(());
     }
+    ctx.printer.records(PEOPLE_COLUMNS, &records);
+    println!(
+        "page {} of {} ({everyone} in all)",
+        page.current_page(),
+        page.total_pages(),
+    );
     Ok(())
+}
+
+/// "1 person", "3 people".
+pub fn people_count(count: u64) -> String {
+    if count == 1 {
+        "1 person".to_owned()
+    } else {
+        format!("{count} people")
+    }
 }
 
 /// `people get`.

@@ -9,6 +9,7 @@ use serde_json::json;
 
 use crate::context::Context;
 use crate::failure::Failure;
+use crate::mock_probe;
 use crate::output::{color_allowed, paint, render_table};
 use crate::people_cmd::{PEOPLE_COLUMNS, person_json};
 use crate::progress;
@@ -38,14 +39,30 @@ impl Narrator {
     }
 
     fn table(&self, records: &[serde_json::Value]) {
-        for line in render_table(PEOPLE_COLUMNS, records, false).lines() {
+        for line in render_table(PEOPLE_COLUMNS, records, false, None).lines() {
             println!("   {line}");
         }
     }
 }
 
-/// Runs the tour against `ctx`'s server.
-pub async fn run(ctx: &Context) -> Result<(), Failure> {
+/// What the tour changes on the server, said before it starts.
+const CHANGES: &str = "creates and deletes the person Lévi-Strauss, uploads a photo of them, and \
+                       on a people-mock injects one rate-limit fault";
+
+/// Runs the tour against `ctx`'s server: the embedded mock, a people-mock, or with `yes` any
+/// server (it writes, so it asks for `--yes` before writing to one that may hold real data).
+pub async fn run(ctx: &Context, yes: bool) -> Result<(), Failure> {
+    let is_mock = ctx.mock.is_some()
+        || mock_probe::config(ctx.client.base_url(), ctx.timeout)
+            .await
+            .is_some();
+    if !is_mock && !yes {
+        return Err(Failure::Usage(format!(
+            "{} does not look like a people-mock (no /__mock/config), and the tour {CHANGES}; \
+             add --yes to run it there anyway",
+            ctx.client.base_url()
+        )));
+    }
     let mut out = Narrator {
         color: color_allowed(std::io::stdout().is_terminal()),
         step: 0,
@@ -56,6 +73,7 @@ pub async fn run(ctx: &Context) -> Result<(), Failure> {
         client.base_url(),
         ctx.client_id
     );
+    println!("It {CHANGES}.");
 
     out.step("Get a token (POST /oauth/token, client credentials)");
     let token = ctx.credentials.token().await?;

@@ -3,40 +3,13 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use people_mock::PeopleMock;
 use predicates::prelude::*;
 use serde_json::Value;
 
-/// `people` with a clean environment: no colour, no credentials or base URL from the caller.
-fn people() -> Command {
-    let mut cmd = Command::cargo_bin("people").expect("the people binary is built");
-    cmd.env_remove("PEOPLE_BASE_URL")
-        .env_remove("PEOPLE_CLIENT_ID")
-        .env_remove("PEOPLE_CLIENT_SECRET")
-        .env("NO_COLOR", "1")
-        .timeout(std::time::Duration::from_secs(60));
-    cmd
-}
+mod support;
 
-/// `people` pointed at `mock` with its demo credentials.
-fn people_at(mock: &PeopleMock) -> Command {
-    let mut cmd = people();
-    cmd.env("PEOPLE_BASE_URL", mock.base_url().as_str())
-        .env("PEOPLE_CLIENT_ID", mock.client_id())
-        .env("PEOPLE_CLIENT_SECRET", mock.client_secret());
-    cmd
-}
-
-fn json_stdout(cmd: &mut Command) -> Value {
-    let output = cmd.output().expect("people runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("stdout is JSON")
-}
+use support::{json_stdout, people, people_at};
 
 #[test]
 fn the_tour_runs_against_the_embedded_mock() {
@@ -156,7 +129,7 @@ async fn writes_with_if_match_and_their_errors() {
         .assert()
         .code(5)
         .stderr(predicate::str::contains("412").and(predicate::str::contains("hint")));
-    run(vec!["delete", "李"])
+    run(vec!["delete", "李", "--yes"])
         .assert()
         .success()
         .stdout("Deleted 李\n");
@@ -199,7 +172,7 @@ async fn photos_and_attachments_round_trip_through_files() {
         .stdout(predicate::str::contains("Uploaded a photo of Farrell"));
     let copy = dir.path().join("copy.png");
     people_at(&mock)
-        .args(["photo", "get", "Farrell", "-o", &path(&copy)])
+        .args(["photo", "get", "Farrell", "-O", &path(&copy)])
         .assert()
         .success();
     assert_eq!(std::fs::read(&copy).expect("read copy"), bytes);
@@ -227,16 +200,16 @@ async fn photos_and_attachments_round_trip_through_files() {
     assert_eq!(listed.as_array().expect("array").len(), 2);
     let saved = dir.path().join("saved.txt");
     people_at(&mock)
-        .args(["attachment", "get", "Easter", &id, "-o", &path(&saved)])
+        .args(["attachment", "get", "Easter", &id, "-O", &path(&saved)])
         .assert()
         .success();
     assert_eq!(std::fs::read_to_string(&saved).expect("read"), "bonjour");
     people_at(&mock)
-        .args(["attachment", "delete", "Easter", &id])
+        .args(["attachment", "delete", "Easter", &id, "--yes"])
         .assert()
         .success();
     people_at(&mock)
-        .args(["attachment", "get", "Easter", &id, "-o", &path(&saved)])
+        .args(["attachment", "get", "Easter", &id, "-O", &path(&saved)])
         .assert()
         .code(4);
 }
@@ -277,7 +250,7 @@ async fn credentials_problems_have_their_own_exit_codes() {
     reader
         .env("PEOPLE_CLIENT_ID", "reader")
         .env("PEOPLE_CLIENT_SECRET", "reader-secret")
-        .args(["delete", "Farrell"])
+        .args(["delete", "Farrell", "--yes"])
         .assert()
         .code(3)
         .stderr(predicate::str::contains("403"));
@@ -292,15 +265,7 @@ fn an_unreachable_server_is_a_transport_failure() {
         .bind(([127, 0, 0, 1], 0).into())
         .expect("a loopback port");
     let base_url = format!("http://{}", socket.local_addr().expect("its address"));
-    people()
-        .args([
-            "--base-url",
-            &base_url,
-            "--client-id",
-            "a",
-            "--client-secret",
-            "b",
-        ])
+    support::people_at_url(&base_url)
         .args(["--no-retry", "list"])
         .assert()
         .code(9)
@@ -320,4 +285,13 @@ fn usage_errors_exit_with_2() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Exit codes:"));
+}
+
+#[test]
+fn quiet_hides_the_embedded_mock_notice() {
+    people()
+        .args(["--quiet", "get", "Farrell"])
+        .assert()
+        .success()
+        .stderr("");
 }

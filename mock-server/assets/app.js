@@ -39,8 +39,13 @@ async function errorFrom(res) {
   }
   let message =
     (body && (body.message || body.error_description)) || `${res.status} ${res.statusText}`.trim();
-  if (body && Array.isArray(body.details) && body.details.length) {
-    message += " (" + body.details.map((d) => `${d.field}: ${d.message}`).join("; ") + ")";
+  if (res.status === 412) {
+    // The If-Match check failed: say what happened, in words.
+    message = "Someone else changed this person since you opened it.";
+  } else if (body && Array.isArray(body.details) && body.details.length) {
+    // Details the message already says are not repeated.
+    const extra = body.details.filter((d) => !message.includes(d.message));
+    if (extra.length) message += " (" + extra.map((d) => `${d.field}: ${d.message}`).join("; ") + ")";
   }
   const retry = res.headers.get("Retry-After");
   if (retry && (res.status === 429 || res.status === 503)) message += ` Try again in ${retry} s.`;
@@ -167,6 +172,19 @@ const state = {
 function showError(error) {
   ui.status.textContent = "";
   ui.error.textContent = error.message;
+  if (error.status === 412 && state.editing) {
+    // Offer what fixes it: the person as they are now.
+    const lname = state.editing;
+    const reload = document.createElement("button");
+    reload.type = "button";
+    reload.id = "reload";
+    reload.textContent = "Reload";
+    reload.addEventListener("click", () => {
+      ui.error.hidden = true;
+      startEdit(lname).catch(fail);
+    });
+    ui.error.append(" ", reload);
+  }
   ui.error.hidden = false;
 }
 
@@ -223,6 +241,10 @@ function renderPeople(people, pagination) {
     time.dateTime = person.timestamp;
     time.textContent = formatTime(person.timestamp);
     tr.append(cell(person.fname), cell(person.lname), cell(time));
+    // The column names, shown beside each value where rows become cards on a phone.
+    ["First name", "Last name", "Updated"].forEach((label, i) => {
+      tr.cells[i].dataset.label = label;
+    });
     return tr;
   });
   if (rows.length === 0) {
@@ -366,6 +388,7 @@ async function updatePerson() {
 
 async function deletePerson() {
   const lname = state.editing;
+  if (!window.confirm(`Delete ${lname}? This cannot be undone.`)) return;
   await api(personPath(lname), { method: "DELETE", headers: writeHeaders(false) });
   stopEdit();
   showStatus(`Deleted ${lname}.`);
@@ -464,11 +487,10 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
-ui.rows.addEventListener("dblclick", (event) => {
+// One click (one tap on a phone) opens a person, as a list of people in an app does.
+ui.rows.addEventListener("click", (event) => {
   const row = event.target.closest("tr[data-lname]");
-  if (!row) return;
-  // A double-click also selects a word; that selection is noise here.
-  window.getSelection()?.removeAllRanges();
+  if (!row || row.dataset.lname === state.editing) return;
   startEdit(row.dataset.lname).catch(fail);
 });
 

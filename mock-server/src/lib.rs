@@ -133,6 +133,8 @@ mod admin;
 mod admin_clock;
 mod admin_guard;
 mod admin_state;
+#[cfg(feature = "ui")]
+mod api_index;
 mod app;
 mod attachments;
 mod auth;

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use clap::Parser;
 
+mod addr_arg;
 mod exposure;
 use people_mock::{
     DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, PeopleMock, READER_CLIENT_ID, READER_CLIENT_SECRET,
@@ -20,8 +21,13 @@ use people_mock::{
 #[derive(Debug, Parser)]
 #[command(name = "people-mock", version, about, long_about = None)]
 struct Args {
-    /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8080", env = "PEOPLE_MOCK_ADDR")]
+    /// Address to listen on: IP:PORT, localhost:PORT or a bare PORT (on 127.0.0.1).
+    #[arg(
+        long,
+        default_value = "127.0.0.1:8080",
+        env = "PEOPLE_MOCK_ADDR",
+        value_parser = addr_arg::parse
+    )]
     addr: SocketAddr,
     /// Access token lifetime, in seconds (at least 1; 100 years or more: never expires).
     #[arg(long, value_name = "SECS", default_value_t = 3600)]
@@ -313,6 +319,10 @@ async fn main() -> ExitCode {
     }
     let base = mock.base_url();
     println!("people-mock listening on {base}");
+    if cfg!(feature = "ui") {
+        println!("  demo page: {}/", mock.uri());
+        println!("  API docs:  {base}ui/");
+    }
     if cfg!(feature = "ui") {
         println!("  spec:  {base}openapi.yaml (and openapi.json; docs at {base}ui/)");
     } else {

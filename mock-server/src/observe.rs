@@ -118,7 +118,8 @@ impl Observation {
             method = %self.method,
             path = %self.uri.path(),
             status,
-            latency_ms = latency.as_secs_f64() * 1000.0,
+            // Hundredths of a millisecond: the digits beyond are noise to a reader.
+            latency_ms = (latency.as_secs_f64() * 100_000.0).round() / 100.0,
             "{message}"
         );
         if let Some(mut entry) = self.entry {

@@ -19,6 +19,9 @@ pub(crate) const TOKEN_PATH: &str = concat!(api_base!(), "/oauth/token");
 /// The interactive docs; Swagger UI's own files are served beside its index page.
 #[cfg(feature = "ui")]
 pub(crate) const DOCS_PATH: &str = concat!(api_base!(), "/ui");
+/// The API's root, which answers with links to the docs, the spec and the demo page.
+#[cfg(feature = "ui")]
+pub(crate) const API_INDEX: &str = concat!(api_base!(), "/");
 /// The docs' index page, where `/api/v1/docs` and `/api/v1/ui` redirect.
 pub(crate) const DOCS_INDEX: &str = concat!(api_base!(), "/ui/");
 

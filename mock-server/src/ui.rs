@@ -21,7 +21,7 @@ use http::header::{
 use http::{HeaderMap, Method, StatusCode};
 use sha2::{Digest, Sha256};
 
-use crate::routes::{DOCS_INDEX, DOCS_PATH};
+use crate::routes::{API_INDEX, DOCS_INDEX, DOCS_PATH};
 
 const HTML: &str = "text/html; charset=utf-8";
 const JS: &str = "text/javascript; charset=utf-8";
@@ -160,6 +160,10 @@ async fn to_docs_index() -> Response {
 pub fn routes() -> Router {
     let mut router = Router::new()
         .route("/", serve(|own| &own.demo_page))
+        .route(
+            API_INDEX,
+            get(crate::api_index::answer).fallback(method_not_allowed),
+        )
         .route("/assets/app.js", serve(|own| &own.demo_js))
         .route("/assets/style.css", serve(|own| &own.demo_css))
         .route(DOCS_PATH, get(to_docs_index).fallback(method_not_allowed))
@@ -273,6 +277,19 @@ mod tests {
         assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
         assert_eq!(header(&again, "etag"), etag);
         assert!(text(again).await.is_empty());
+    }
+
+    #[tokio::test]
+    async fn the_api_root_links_to_the_docs_the_spec_and_the_demo() {
+        let response = send(Method::GET, "/api/v1/", &[]).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(header(&response, "content-type"), "application/json");
+        let index: serde_json::Value = serde_json::from_str(&text(response).await).expect("JSON");
+        assert_eq!(index["links"]["docs"], "/api/v1/ui/");
+        assert_eq!(index["links"]["spec"], "/api/v1/openapi.yaml");
+        assert_eq!(index["links"]["demo"], "/");
+        let post = send(Method::POST, "/api/v1/", &[]).await;
+        assert_eq!(post.status(), StatusCode::METHOD_NOT_ALLOWED);
     }
 
     #[tokio::test]

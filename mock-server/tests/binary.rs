@@ -61,6 +61,44 @@ async fn serves_prints_credentials_and_stops_on_sigterm() {
     assert!(status.success(), "{status:?}");
 }
 
+#[tokio::test]
+async fn first_impression_demo_and_docs_first_and_friendly_addresses() {
+    for addr in ["localhost:0", "0"] {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_people-mock"));
+        command.args(["--addr", addr, "--log-format", "off"]);
+        let mut running = Program::spawn(command).await;
+        assert!(
+            running.base.starts_with("http://127.0.0.1:"),
+            "{addr}: {}",
+            running.base
+        );
+        let banner = running
+            .stdout
+            .until("the banner's token line", |text| text.contains("  token: "))
+            .await;
+        let lines: Vec<&str> = banner.lines().collect();
+        if cfg!(feature = "ui") {
+            assert_eq!(
+                lines.get(1),
+                Some(&format!("  demo page: {}/", running.origin).as_str())
+            );
+            assert_eq!(
+                lines.get(2),
+                Some(&format!("  API docs:  {}ui/", running.base).as_str())
+            );
+            let index: serde_json::Value = reqwest::get(&running.base)
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(index["links"]["docs"], "/api/v1/ui/");
+        }
+        let status = running.terminate().await;
+        assert!(status.success(), "{status:?}");
+    }
+}
+
 #[test]
 fn rejects_bad_flags() {
     let output = Command::new(env!("CARGO_BIN_EXE_people-mock"))

@@ -384,6 +384,17 @@ async fn log_format() {
         let log = log_of(format).await;
         assert_eq!(log.len(), 2, "{format}: {log:?}");
         assert!(log[0].contains(request_line), "{format}: {log:?}");
+        // Hundredths of a millisecond at most: `latency_ms=0.03`, not `0.031417`.
+        let latency = log[0]
+            .split("latency_ms=")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or_default();
+        let decimals = latency.split('.').nth(1).map_or(0, str::len);
+        assert!(
+            latency.parse::<f64>().is_ok() && decimals <= 2,
+            "{format}: {latency:?}"
+        );
         assert!(
             chrono::DateTime::parse_from_rfc3339(log[0].split(' ').next().unwrap()).is_ok(),
             "{format}: {log:?}"

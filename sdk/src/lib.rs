@@ -102,6 +102,7 @@ pub mod types {
     pub use crate::received::ReceivedName;
 }
 
+mod header_trace;
 mod name_parsing;
 mod names;
 mod path;

@@ -64,6 +64,7 @@ use url::Url;
 
 use crate::download::Download;
 use crate::error::{CallInfo, ERROR_BODY_LIMIT, Error, ErrorKind};
+use crate::header_trace;
 use crate::multipart::Form;
 use crate::rate_limit::RateLimit;
 use crate::response::{ETag, Written};
@@ -507,11 +508,17 @@ impl Transport {
         if let Some(limit) = whole_limit {
             req = req.timeout(limit);
         }
+        let request = req
+            .build()
+            .map_err(|e| Error::from_reqwest(e).with_call(info))?;
+        header_trace::request(request.headers());
+        let sending = self.http.execute(request);
         let result = match (call.mode, self.timeout) {
-            (TimeoutMode::Download, Some(limit)) => within(limit, req.send(), info).await?,
-            _ => req.send().await,
+            (TimeoutMode::Download, Some(limit)) => within(limit, sending, info).await?,
+            _ => sending.await,
         };
         let mut resp = result.map_err(|e| Error::from_reqwest(e).with_call(info))?;
+        header_trace::response(resp.headers());
         if let Some(rl) = RateLimit::from_headers(resp.headers()) {
             *self
                 .last_rate_limit

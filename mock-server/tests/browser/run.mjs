@@ -265,8 +265,8 @@ async function demoChecks(page) {
     assertEqual((await tableRows(page)).length, 4, "rows after refused creates");
   });
 
-  await check("double-clicking a row edits it, and the table follows", async () => {
-    await row(page, NEW_LNAME).dblclick();
+  await check("one click on a row edits it, and the table follows", async () => {
+    await row(page, NEW_LNAME).click();
     await waitForText(page.locator("#editor-title"), `Edit Ada ${NEW_LNAME}`, "editor title");
     assertEqual(await page.locator("#lname").inputValue(), NEW_LNAME, "last name in the form");
     assert(await page.locator("#lname").evaluate((el) => el.readOnly), "the key should be read-only");
@@ -314,7 +314,47 @@ async function demoChecks(page) {
     assert(!(await errorBox.isVisible()), `an error is shown: ${await errorBox.textContent()}`);
   });
 
+  await check("a change made elsewhere is said in words, with a Reload", async () => {
+    const path = `/people/${encodeURIComponent(NEW_LNAME)}`;
+    const res = await apiCall(page.request, "PUT", path, { fname: "Augusta", lname: NEW_LNAME });
+    assert(res.ok(), `PUT behind the page's back answered ${res.status()}`);
+    await page.getByLabel("First name").fill("Lovelace");
+    await page.getByRole("button", { name: "Update", exact: true }).click();
+    await waitForText(errorBox, "Someone else changed this person", "error message");
+    assert(!(await errorBox.textContent()).includes("If-Match"), "no If-Match jargon");
+    await errorBox.getByRole("button", { name: "Reload", exact: true }).click();
+    await page.waitForFunction(() => document.getElementById("fname").value === "Augusta");
+    assert(!(await errorBox.isVisible()), "the error stays after Reload");
+    await page.getByLabel("First name").fill("Ada");
+    await page.getByRole("button", { name: "Update", exact: true }).click();
+    await waitForText(statusBox, `Updated ${NEW_LNAME}`, "status");
+  });
+
+  await check("a validation error says each problem once", async () => {
+    await page.getByLabel("First name").fill(" Ada");
+    await page.getByRole("button", { name: "Update", exact: true }).click();
+    await errorBox.waitFor({ state: "visible" });
+    const text = await errorBox.textContent();
+    const problem = "must not start or end with white space";
+    assertEqual(text.split(problem).length - 1, 1, `times the problem is said in ${JSON.stringify(text)}`);
+    await page.getByLabel("First name").fill("Ada");
+  });
+
+  await check("delete asks first; No keeps the person", async () => {
+    let asked = "";
+    page.once("dialog", (dialog) => {
+      asked = dialog.message();
+      dialog.dismiss();
+    });
+    await page.getByRole("button", { name: "Delete", exact: true }).click();
+    await page.waitForFunction(() => !document.body.classList.contains("busy"));
+    assertEqual(asked, `Delete ${NEW_LNAME}? This cannot be undone.`, "the question");
+    const res = await apiCall(page.request, "GET", `/people/${encodeURIComponent(NEW_LNAME)}`);
+    assertEqual(res.status(), 200, "the person after No");
+  });
+
   await check("delete removes the person from the table", async () => {
+    page.once("dialog", (dialog) => dialog.accept());
     await page.getByRole("button", { name: "Delete", exact: true }).click();
     await waitForText(statusBox, `Deleted ${NEW_LNAME}`, "status");
     await waitForRows(page, [
@@ -336,7 +376,7 @@ async function demoChecks(page) {
   });
 
   await check("a person deleted meanwhile shows the API's message", async () => {
-    await row(page, "Brockman").dblclick();
+    await row(page, "Brockman").click();
     await waitForText(page.locator("#editor-title"), "Edit Kent Brockman", "editor title");
     const gone = await apiCall(page.request, "DELETE", "/people/Brockman");
     assertEqual(gone.status(), 204, "DELETE behind the page's back");
@@ -425,6 +465,22 @@ async function docsChecks(page) {
     await operation.waitFor();
   });
   if (!loaded) return;
+
+  await check("the operations come first: the contract's prose is folded", async () => {
+    const prose = page.locator(".swagger-ui details.contract-prose");
+    await prose.waitFor({ state: "attached" });
+    assert(!(await prose.evaluate((el) => el.open)), "the prose is open");
+    const opTop = (await operation.boundingBox()).y;
+    assert(opTop < 900, `the first operation starts at ${opTop} px, below the first screen`);
+  });
+
+  await check("HEAD operations have a group of their own", async () => {
+    const headTag = page.locator(".swagger-ui .opblock-tag-section").filter({ hasText: "HEAD: headers only" });
+    await headTag.first().waitFor({ state: "attached" });
+    assert((await headTag.locator(".opblock-head").count()) > 0, "no HEAD operation in their group");
+    const peopleHeads = await page.locator(".opblock-tag-section:has(#operations-tag-people) .opblock-head").count();
+    assertEqual(peopleHeads, 0, "HEAD operations under the people tag");
+  });
 
   await check("Authorize: client credentials with the demo client", async () => {
     await page.locator(".scheme-container .btn.authorize").click();
@@ -534,6 +590,51 @@ async function crossOriginChecks(context) {
   });
 }
 
+// The demo page on a phone (390×844, touch): cards instead of a wide table, one tap to edit.
+async function phoneChecks(browser) {
+  const phone = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
+  phone.setDefaultTimeout(10000);
+  const page = await phone.newPage();
+  await check("on a phone the page does not scroll sideways", async () => {
+    const reset = await page.request.post(`${base}/__mock/reset`, { data: {} });
+    assert(reset.ok(), `POST /__mock/reset answered ${reset.status()}`);
+    const res = await page.goto(`${base}/`);
+    assert(res && res.ok(), `GET / answered ${res && res.status()}`);
+    await row(page, "Farrell").waitFor();
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert(width <= 390, `the page is ${width} px wide`);
+  });
+  await check("on a phone every person's Updated time is in view", async () => {
+    const boxes = await page.$$eval("#people tbody tr[data-lname] td:nth-child(3)", (cells) =>
+      cells.map((td) => {
+        const box = td.getBoundingClientRect();
+        return { left: box.left, right: box.right, text: td.textContent };
+      }),
+    );
+    assert(boxes.length === 3, `${boxes.length} rows`);
+    for (const box of boxes) {
+      assert(box.left >= 0 && box.right <= 390, `clipped: ${JSON.stringify(box)}`);
+      assert(box.text.length > 0, "an empty time");
+    }
+  });
+  await check("on a phone one tap opens a person, photo buttons in view", async () => {
+    await row(page, "Farrell").tap();
+    await waitForText(page.locator("#editor-title"), "Edit Doug Farrell", "editor title");
+    for (const id of ["photo-upload", "photo-remove", "delete", "save"]) {
+      const box = await page.locator(`#${id}`).boundingBox();
+      assert(box && box.x >= 0 && box.x + box.width <= 390, `#${id} is clipped: ${JSON.stringify(box)}`);
+    }
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert(width <= 390, `the page is ${width} px wide while editing`);
+  });
+  await page.screenshot({ path: join(out, "demo-phone.png"), fullPage: true });
+  await phone.close();
+}
+
 // ---------------------------------------------------------------------------------------------
 
 mkdirSync(out, { recursive: true });
@@ -561,6 +662,7 @@ try {
   await uploadChecks(page);
   await docsChecks(page);
   await crossOriginChecks(context);
+  await phoneChecks(browser);
   await check("no script errors in the pages", async () => {
     assertEqual(pageErrors, [], "uncaught errors");
   });
@@ -574,6 +676,8 @@ try {
   await browser?.close();
 }
 
-console.log(`screenshots: ${join(out, "demo.png")}, ${join(out, "docs.png")}`);
+console.log(
+  `screenshots: ${join(out, "demo.png")}, ${join(out, "demo-phone.png")}, ${join(out, "docs.png")}`,
+);
 console.log(`browser: ${results.passed} passed, ${results.failed} failed`);
 process.exit(results.failed ? 1 : 0);
