@@ -38,6 +38,8 @@ pub(crate) struct Config {
     pub(crate) header_read_timeout: Duration,
     pub(crate) body_read_timeout: Duration,
     pub(crate) net: NetConfig,
+    /// The state directory; `None` keeps everything in memory.
+    pub(crate) state: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -60,6 +62,7 @@ impl Default for Config {
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(30),
             net: NetConfig::default(),
+            state: None,
         }
     }
 }

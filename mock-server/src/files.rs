@@ -28,6 +28,11 @@ impl Blob {
         self.len
     }
 
+    /// The chunks, in order.
+    pub(crate) fn chunks(&self) -> &[Bytes] {
+        &self.chunks
+    }
+
     /// A response body streaming the stored chunks (no copy).
     pub(crate) fn body(&self) -> Body {
         let chunks = self.chunks.clone();

@@ -62,6 +62,7 @@
 //! | body deadline | 60 s for a whole request body; 30 s without a byte |
 //! | live tokens | 1000 grants (access and refresh token) per client; the oldest go first |
 //! | connections | 1024 at once; one more gets a JSON 503 |
+//! | state | in memory; [`state`](PeopleMockBuilder::state) keeps it in a directory |
 //! | `Host` | loopback names (`localhost`, `*.localhost`), IP literals and [`allowed_host`](PeopleMockBuilder::allowed_host) names; others get a 421 |
 //! | CORS | loopback origins, plus [`cors_origin`](PeopleMockBuilder::cors_origin) ones, on `/api/v1` only |
 //!
@@ -110,6 +111,7 @@ mod auth;
 mod body;
 mod body_timeout;
 mod builder;
+mod changes;
 mod config;
 mod config_check;
 mod conn_limit;
@@ -150,6 +152,9 @@ mod server;
 mod spec;
 mod spent_tokens;
 mod state;
+mod state_dir;
+mod state_records;
+mod state_writer;
 mod store;
 mod sync;
 mod time_text;
@@ -159,6 +164,7 @@ mod token_ledger;
 mod ui;
 mod upload;
 mod wire_errors;
+mod write_through;
 
 pub use auth::{SCOPE_READ, SCOPE_WRITE};
 pub use builder::PeopleMockBuilder;
@@ -176,4 +182,5 @@ pub use routes::{API_BASE, encode_segment};
 pub use server::PeopleMock;
 pub use spec::{OPENAPI_YAML, openapi_json};
 pub use state::{MockState, PersonSnapshot};
+pub use state_dir::{STATE_FILE, StateError};
 pub use token_ledger::DEFAULT_MAX_TOKENS_PER_CLIENT;

@@ -457,7 +457,7 @@ impl PeopleMockBuilder {
                 problem,
             ));
         }
-        PeopleMock::serve(MockState::new(config)).await
+        PeopleMock::serve(MockState::new(config)?).await
     }
 
     /// Checks the settings, binds the address and starts serving.

@@ -11,7 +11,10 @@ use crate::fault::{Fault, FaultId, FaultInfo, FaultSet};
 use crate::journal::{Expect, Journal};
 use crate::journal_entry::JournalEntry;
 use crate::rate_limit::RateLimiter;
+use crate::state_dir::{Loaded, StateError};
+use crate::state_writer::StateWriter;
 use crate::store::Store;
+use crate::write_through::WriteThrough;
 
 /// A person as stored, for assertions in tests.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,9 +56,15 @@ impl std::fmt::Debug for MockState {
 }
 
 impl MockState {
-    pub(crate) fn new(config: Config) -> Self {
-        let store = Store::default();
-        store.seed(config.people);
+    pub(crate) fn new(config: Config) -> Result<Self, StateError> {
+        let store = match &config.state {
+            None => {
+                let store = Store::default();
+                let _ = store.seed(config.people);
+                store
+            }
+            Some(dir) => open_store(dir, config.people)?,
+        };
         let inner = Inner {
             rate: RateLimiter::new(config.rate_limit, config.rate_window),
             journal: Journal::new(config.journal, config.journal_bytes),
@@ -65,9 +74,9 @@ impl MockState {
             host: OnceLock::new(),
             config,
         };
-        Self {
+        Ok(Self {
             inner: Arc::new(inner),
-        }
+        })
     }
 
     /// Id of the default client (`demo-client`), or of the first configured
@@ -128,7 +137,20 @@ impl MockState {
     /// assert!(state.faults().is_empty());
     /// ```
     pub fn reset(&self) {
-        self.inner.store.seed(self.inner.config.people);
+        // With a state directory the seed data is queued for the disk behind every earlier
+        // change and written before the server's state file is closed.
+        let _ = self.inner.store.seed(self.inner.config.people);
+        self.clear_session();
+    }
+
+    /// `reset`, returning once the seed data is on disk (for `POST /__mock/reset`).
+    pub(crate) async fn reset_saved(&self) -> Result<(), crate::errors::ApiError> {
+        let saved = self.inner.store.seed(self.inner.config.people);
+        self.clear_session();
+        saved.done().await
+    }
+
+    fn clear_session(&self) {
         self.inner.tokens.clear();
         self.inner.faults.clear();
         self.inner.journal.clear();
@@ -291,6 +313,8 @@ impl MockState {
     pub fn config_json(&self) -> serde_json::Value {
         let c = &self.inner.config;
         serde_json::json!({
+            "server": "people-mock",
+            "version": env!("CARGO_PKG_VERSION"),
             "token_ttl_secs": c.token_ttl.as_secs(),
             "refresh_ttl_secs": c.refresh_ttl.as_secs(),
             "rate_limit": { "requests": c.rate_limit, "window_secs": c.rate_window.as_secs_f64() },
@@ -305,6 +329,7 @@ impl MockState {
                 "scopes": cl.scopes,
             })).collect::<Vec<_>>(),
             "generated_people": c.people,
+            "state_dir": c.state.as_ref().map(|dir| dir.display().to_string()),
             "journal_capacity": c.journal,
             "journal_bytes": c.journal_bytes,
             "max_tokens_per_client": c.max_tokens_per_client,
@@ -313,4 +338,21 @@ impl MockState {
             "network": c.net.to_json(),
         })
     }
+}
+
+/// A store kept in the state directory `dir`: what it holds is loaded; a new one is seeded with
+/// the seed people plus `people` generated ones, and that is written to it.
+fn open_store(dir: &std::path::Path, people: usize) -> Result<Store, StateError> {
+    let opened = crate::state_dir::open(dir)?;
+    let next_order = opened.loaded.as_ref().map_or(0, Loaded::next_order);
+    let writer = StateWriter::start(opened.db, next_order)
+        .map_err(|e| StateError::new(dir, format!("cannot start its writer thread: {e}")))?;
+    let store = Store::with_write_through(WriteThrough::to_disk(writer));
+    match opened.loaded {
+        Some(loaded) => store.load(loaded),
+        None => {
+            let _ = store.seed(people);
+        }
+    }
+    Ok(store)
 }

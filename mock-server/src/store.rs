@@ -2,6 +2,10 @@
 //!
 //! One `RwLock` guards the map of people; it is held only for the few
 //! instructions of a read or a write and never across an `.await`.
+//!
+//! Reads are served from memory alone. Every change also goes, under the write lock (so in
+//! the order memory saw it), to the store's [`WriteThrough`]; a changing method returns once
+//! the change is on disk when there is a state directory, at once otherwise.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -10,12 +14,16 @@ use std::sync::{Arc, OnceLock, RwLock};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
+use crate::changes::{PersonRecord, PersonState};
 use crate::errors::ApiError;
 use crate::etag::{IfMatch, quoted_hex};
 use crate::files::{Attachment, Photo};
 use crate::json_form::PersonJson;
 use crate::seeds::SEEDS;
+use crate::state_dir::Loaded;
+use crate::state_records::attachment_number;
 use crate::sync::{read, write};
+use crate::write_through::{Ack, WriteThrough};
 
 /// A live person.
 #[derive(Debug)]
@@ -79,6 +87,18 @@ pub(crate) struct Store {
     live: AtomicUsize,
     versions: AtomicU64,
     attachment_ids: AtomicU64,
+    /// Where changes are written; nowhere by default.
+    through: WriteThrough,
+}
+
+impl Person {
+    fn record(&self) -> PersonRecord {
+        PersonRecord {
+            fname: self.fname.clone(),
+            timestamp: self.timestamp,
+            version: self.version,
+        }
+    }
 }
 
 fn lookup_error(slot: Option<&Slot>, lname: &str) -> ApiError {
@@ -96,6 +116,62 @@ fn check_if_match(if_match: Option<&IfMatch>, etag: &str) -> Result<(), ApiError
 }
 
 impl Store {
+    /// An empty store whose changes go through `through`.
+    pub(crate) fn with_write_through(through: WriteThrough) -> Self {
+        Self {
+            through,
+            ..Self::default()
+        }
+    }
+
+    /// Replaces everything with what a state file held (nothing is written back).
+    pub(crate) fn load(&self, loaded: Loaded) {
+        let mut map = BTreeMap::new();
+        let mut live = 0;
+        let mut max_version = 0;
+        for (lname, record) in loaded.people {
+            let slot = match record {
+                Some(r) => {
+                    live += 1;
+                    max_version = max_version.max(r.version);
+                    Slot::Live(Box::new(Person {
+                        fname: r.fname,
+                        timestamp: r.timestamp,
+                        version: r.version,
+                        etag: OnceLock::new(),
+                        photo: None,
+                        attachments: Vec::new(),
+                    }))
+                }
+                None => Slot::Gone,
+            };
+            map.insert(lname, slot);
+        }
+        for (lname, photo) in loaded.photos {
+            if let Some(Slot::Live(p)) = map.get_mut(&lname) {
+                p.photo = Some(Arc::new(photo));
+            }
+        }
+        let mut attachments = loaded.attachments;
+        attachments.sort_by_key(|(_, order, _)| *order);
+        let mut max_id = 0;
+        for (lname, _, attachment) in attachments {
+            if let Some(n) = attachment_number(&attachment.id) {
+                max_id = max_id.max(n);
+            }
+            if let Some(Slot::Live(p)) = map.get_mut(&lname) {
+                p.attachments.push(Arc::new(attachment));
+            }
+        }
+        let mut people = write(&self.people);
+        *people = map;
+        self.live.store(live, Ordering::Relaxed);
+        self.versions
+            .fetch_max(max_version.max(loaded.versions), Ordering::Relaxed);
+        self.attachment_ids
+            .fetch_max(max_id.max(loaded.attachment_ids), Ordering::Relaxed);
+    }
+
     fn next_version(&self) -> u64 {
         self.versions.fetch_add(1, Ordering::Relaxed) + 1
     }
@@ -150,8 +226,9 @@ impl Store {
         })
     }
 
-    /// Replaces everything with the seed people plus `extra` generated ones.
-    pub(crate) fn seed(&self, extra: usize) {
+    /// Replaces everything with the seed people plus `extra` generated ones; the returned
+    /// [`Ack`] completes when that is on disk.
+    pub(crate) fn seed(&self, extra: usize) -> Ack {
         let now = Utc::now();
         let mut map = BTreeMap::new();
         for (i, (fname, lname)) in SEEDS.iter().enumerate() {
@@ -164,10 +241,41 @@ impl Store {
             let at = now + chrono::Duration::microseconds((i + SEEDS.len()) as i64);
             map.insert(lname, Slot::Live(self.new_person(fname, at)));
         }
-        let live = map.len();
+        self.replace_all(map)
+    }
+
+    /// Replaces every person, photo and attachment with `map`.
+    fn replace_all(&self, map: BTreeMap<String, Slot>) -> Ack {
+        let live = map
+            .values()
+            .filter(|slot| matches!(slot, Slot::Live(_)))
+            .count();
         let mut people = write(&self.people);
+        let ack = if self.through.is_durable() {
+            let states = map
+                .iter()
+                .map(|(lname, slot)| match slot {
+                    Slot::Live(p) => PersonState {
+                        lname: lname.clone(),
+                        record: Some(p.record()),
+                        photo: p.photo.clone(),
+                        attachments: p.attachments.clone(),
+                    },
+                    Slot::Gone => PersonState {
+                        lname: lname.clone(),
+                        record: None,
+                        photo: None,
+                        attachments: Vec::new(),
+                    },
+                })
+                .collect();
+            self.through.replace_all(states)
+        } else {
+            Ack::ready()
+        };
         *people = map;
         self.live.store(live, Ordering::Relaxed);
+        ack
     }
 
     /// All live people, by lname (without ETags).
@@ -274,31 +382,48 @@ impl Store {
     }
 
     /// Creates a person (also over a deleted one); 409 if the lname is live.
-    pub(crate) fn create(&self, fname: &str, lname: &str) -> Result<PersonView, ApiError> {
-        let mut map = write(&self.people);
-        if let Some(Slot::Live(_)) = map.get(lname) {
-            return Err(ApiError::person_exists(lname));
-        }
-        let person = self.new_person(fname, Utc::now());
-        let view = self.view(lname, &person);
-        map.insert(lname.to_string(), Slot::Live(person));
-        self.live.fetch_add(1, Ordering::Relaxed);
+    pub(crate) async fn create(&self, fname: &str, lname: &str) -> Result<PersonView, ApiError> {
+        let (view, ack) = {
+            let mut map = write(&self.people);
+            if let Some(Slot::Live(_)) = map.get(lname) {
+                return Err(ApiError::person_exists(lname));
+            }
+            let person = self.new_person(fname, Utc::now());
+            let view = self.view(lname, &person);
+            let ack = self.through.insert_person(lname, person.record());
+            map.insert(lname.to_string(), Slot::Live(person));
+            self.live.fetch_add(1, Ordering::Relaxed);
+            (view, ack)
+        };
+        ack.done().await?;
         Ok(view)
     }
 
     /// Sets the fname of a live person (PUT, PATCH); `None` leaves it unchanged.
-    pub(crate) fn update(
+    pub(crate) async fn update(
         &self,
         lname: &str,
         fname: Option<&str>,
         if_match: Option<&IfMatch>,
     ) -> Result<PersonView, ApiError> {
+        let (view, ack) = self.update_now(lname, fname, if_match)?;
+        ack.done().await?;
+        Ok(view)
+    }
+
+    fn update_now(
+        &self,
+        lname: &str,
+        fname: Option<&str>,
+        if_match: Option<&IfMatch>,
+    ) -> Result<(PersonView, Ack), ApiError> {
         let mut map = write(&self.people);
         let person = match map.get_mut(lname) {
             Some(Slot::Live(p)) => p,
             other => return Err(lookup_error(other.map(|s| &*s), lname)),
         };
         check_if_match(if_match, &self.etag(lname, person))?;
+        let mut ack = Ack::ready();
         if let Some(fname) = fname {
             person.fname = fname.to_string();
             person.version = self.next_version();
@@ -309,20 +434,29 @@ impl Store {
             } else {
                 person.timestamp + chrono::Duration::microseconds(1)
             };
+            ack = self.through.replace_person(lname, person.record());
         }
-        Ok(self.view(lname, person))
+        Ok((self.view(lname, person), ack))
     }
 
     /// Deletes a live person with its photo and attachments; the key then reads as gone.
-    pub(crate) fn delete(&self, lname: &str, if_match: Option<&IfMatch>) -> Result<(), ApiError> {
-        let mut map = write(&self.people);
-        match map.get(lname) {
-            Some(Slot::Live(p)) => check_if_match(if_match, &self.etag(lname, p))?,
-            other => return Err(lookup_error(other, lname)),
-        }
-        map.insert(lname.to_string(), Slot::Gone);
-        self.live.fetch_sub(1, Ordering::Relaxed);
-        Ok(())
+    pub(crate) async fn delete(
+        &self,
+        lname: &str,
+        if_match: Option<&IfMatch>,
+    ) -> Result<(), ApiError> {
+        let ack = {
+            let mut map = write(&self.people);
+            match map.get(lname) {
+                Some(Slot::Live(p)) => check_if_match(if_match, &self.etag(lname, p))?,
+                other => return Err(lookup_error(other, lname)),
+            }
+            let ack = self.through.delete_person(lname);
+            map.insert(lname.to_string(), Slot::Gone);
+            self.live.fetch_sub(1, Ordering::Relaxed);
+            ack
+        };
+        ack.done().await
     }
 
     fn with_live<T>(
@@ -350,13 +484,16 @@ impl Store {
     }
 
     /// Replaces the photo of a live person.
-    pub(crate) fn set_photo(&self, lname: &str, photo: Photo) -> Result<String, ApiError> {
+    pub(crate) async fn set_photo(&self, lname: &str, photo: Photo) -> Result<String, ApiError> {
         let photo = Arc::new(photo);
         let etag = photo.etag();
-        self.with_live_mut(lname, |p| {
+        let ack = self.with_live_mut(lname, |p| {
+            let ack = self.through.put_photo(lname, photo.clone());
             p.photo = Some(photo);
-            Ok(etag)
-        })
+            Ok(ack)
+        })?;
+        ack.done().await?;
+        Ok(etag)
     }
 
     /// The photo of a live person.
@@ -369,33 +506,36 @@ impl Store {
     }
 
     /// Removes the photo of a live person.
-    pub(crate) fn delete_photo(
+    pub(crate) async fn delete_photo(
         &self,
         lname: &str,
         if_match: Option<&IfMatch>,
     ) -> Result<(), ApiError> {
-        self.with_live_mut(lname, |p| {
+        let ack = self.with_live_mut(lname, |p| {
             let etag = match &p.photo {
                 Some(photo) => photo.etag(),
                 None => return Err(ApiError::photo_not_found(lname)),
             };
             check_if_match(if_match, &etag)?;
             p.photo = None;
-            Ok(())
-        })
+            Ok(self.through.delete_photo(lname))
+        })?;
+        ack.done().await
     }
 
     /// Appends attachments to a live person, all or none.
-    pub(crate) fn add_attachments(
+    pub(crate) async fn add_attachments(
         &self,
         lname: &str,
         attachments: Vec<Attachment>,
     ) -> Result<Vec<Arc<Attachment>>, ApiError> {
         let attachments: Vec<Arc<Attachment>> = attachments.into_iter().map(Arc::new).collect();
-        self.with_live_mut(lname, |p| {
+        let ack = self.with_live_mut(lname, |p| {
             p.attachments.extend(attachments.iter().cloned());
-            Ok(attachments)
-        })
+            Ok(self.through.put_attachments(lname, attachments.clone()))
+        })?;
+        ack.done().await?;
+        Ok(attachments)
     }
 
     /// The attachments of a live person, in upload order.
@@ -415,13 +555,13 @@ impl Store {
     }
 
     /// Removes one attachment of a live person.
-    pub(crate) fn delete_attachment(
+    pub(crate) async fn delete_attachment(
         &self,
         lname: &str,
         id: &str,
         if_match: Option<&IfMatch>,
     ) -> Result<(), ApiError> {
-        self.with_live_mut(lname, |p| {
+        let ack = self.with_live_mut(lname, |p| {
             let index = p
                 .attachments
                 .iter()
@@ -429,8 +569,9 @@ impl Store {
                 .ok_or_else(|| ApiError::attachment_not_found(id))?;
             check_if_match(if_match, &p.attachments[index].etag())?;
             p.attachments.remove(index);
-            Ok(())
-        })
+            Ok(self.through.delete_attachment(lname, id))
+        })?;
+        ack.done().await
     }
 }
 
@@ -449,45 +590,45 @@ mod tests {
         }
     }
 
-    #[test]
-    fn seeds_sorted_by_lname() {
+    #[tokio::test]
+    async fn seeds_sorted_by_lname() {
         let store = Store::default();
-        store.seed(0);
+        let _ = store.seed(0);
         let (total, page) = store.list(&query(SortBy::Lname, false));
         assert_eq!(total, 3);
         let names: Vec<_> = page.iter().map(|p| p.lname.as_str()).collect();
         assert_eq!(names, ["Brockman", "Easter", "Farrell"]);
     }
 
-    #[test]
-    fn fname_sort_desc_and_generated() {
+    #[tokio::test]
+    async fn fname_sort_desc_and_generated() {
         let store = Store::default();
-        store.seed(20);
+        let _ = store.seed(20);
         let (total, page) = store.list(&query(SortBy::Fname, true));
         assert_eq!(total, 23);
         assert!(page.windows(2).all(|w| w[0].fname >= w[1].fname));
     }
 
-    #[test]
-    fn delete_then_gone_then_recreate() {
+    #[tokio::test]
+    async fn delete_then_gone_then_recreate() {
         let store = Store::default();
-        store.seed(0);
-        store.delete("Farrell", None).unwrap();
+        let _ = store.seed(0);
+        store.delete("Farrell", None).await.unwrap();
         assert_eq!(store.get("Farrell").unwrap_err().code, 410_001);
         assert_eq!(store.get("Nobody").unwrap_err().code, 404_001);
-        store.create("Doug", "Farrell").unwrap();
+        store.create("Doug", "Farrell").await.unwrap();
         assert!(store.get("Farrell").is_ok());
     }
 
-    #[test]
-    fn lname_pages_match_the_general_path() {
+    #[tokio::test]
+    async fn lname_pages_match_the_general_path() {
         let store = Store::default();
-        store.seed(40);
-        store.delete("Lovelace7", None).unwrap();
-        store.delete("Farrell", None).unwrap();
-        store.create("Ada", "Aaron").unwrap();
-        store.create("Doug", "Farrell").unwrap();
-        store.delete("Hopper20", None).unwrap();
+        let _ = store.seed(40);
+        store.delete("Lovelace7", None).await.unwrap();
+        store.delete("Farrell", None).await.unwrap();
+        store.create("Ada", "Aaron").await.unwrap();
+        store.create("Doug", "Farrell").await.unwrap();
+        store.delete("Hopper20", None).await.unwrap();
         let all: Vec<String> = store.snapshot().into_iter().map(|p| p.lname).collect();
         assert_eq!(all.len(), 42);
         for descending in [false, true] {
@@ -505,14 +646,14 @@ mod tests {
                 assert_eq!(names, want, "descending {descending}, offset {offset}");
             }
         }
-        store.seed(0);
+        let _ = store.seed(0);
         assert_eq!(store.list(&query(SortBy::Lname, false)).0, 3);
     }
 
-    #[test]
-    fn etag_is_stable_until_a_change() {
+    #[tokio::test]
+    async fn etag_is_stable_until_a_change() {
         let store = Store::default();
-        store.seed(0);
+        let _ = store.seed(0);
         let first = store.get("Farrell").unwrap().etag;
         assert_eq!(first.len(), 34);
         assert!(first.starts_with('"') && first.ends_with('"'));
@@ -522,20 +663,24 @@ mod tests {
                 .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
         );
         assert_eq!(store.get("Farrell").unwrap().etag, first);
-        let changed = store.update("Farrell", Some("Douglas"), None).unwrap().etag;
+        let changed = store
+            .update("Farrell", Some("Douglas"), None)
+            .await
+            .unwrap()
+            .etag;
         assert_ne!(changed, first);
         assert_eq!(store.get("Farrell").unwrap().etag, changed);
     }
 
-    #[test]
-    fn etag_changes_on_update() {
+    #[tokio::test]
+    async fn etag_changes_on_update() {
         let store = Store::default();
-        store.seed(0);
+        let _ = store.seed(0);
         let before = store.get("Easter").unwrap();
-        let after = store.update("Easter", Some("Bunny"), None).unwrap();
+        let after = store.update("Easter", Some("Bunny"), None).await.unwrap();
         assert_ne!(before.etag, after.etag);
         assert!(after.timestamp > before.timestamp);
-        let same = store.update("Easter", None, None).unwrap();
+        let same = store.update("Easter", None, None).await.unwrap();
         assert_eq!(same, after);
     }
 }
