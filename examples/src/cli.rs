@@ -42,6 +42,10 @@ pub struct Global {
     /// The API's base URL, e.g. http://127.0.0.1:8080/api/v1. Omitted: an embedded mock server.
     #[arg(long, env = "PEOPLE_BASE_URL", global = true)]
     pub base_url: Option<String>,
+    /// Where the embedded mock keeps its state between runs (default: the user's data
+    /// directory, e.g. ~/.local/share/people).
+    #[arg(long, env = "PEOPLE_STATE", global = true, value_name = "DIR")]
+    pub state: Option<PathBuf>,
     /// OAuth client id (default with the embedded mock: its demo client).
     #[arg(long, env = "PEOPLE_CLIENT_ID", global = true)]
     pub client_id: Option<String>,
@@ -163,6 +167,8 @@ pub enum Command {
     },
     /// A guided run through the API against the server, printing what it does.
     Tour,
+    /// Start the embedded mock's state over from the seed people.
+    Reset,
 }
 
 /// `people list` options.

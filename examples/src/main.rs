@@ -12,6 +12,8 @@ mod files_cmd;
 mod output;
 mod people_cmd;
 mod progress;
+mod remote_mock;
+mod state;
 mod token_cmd;
 mod tour;
 
@@ -89,6 +91,7 @@ async fn run(ctx: &Context, command: &Command) -> Result<(), Failure> {
         }
         Command::Token { show_token } => token_cmd::token(ctx, *show_token).await,
         Command::Tour => tour::run(ctx).await,
+        Command::Reset => state::reset(ctx),
     }
 }
 

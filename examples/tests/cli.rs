@@ -1,22 +1,20 @@
 //! The `people` binary driven as a process: against its embedded mock, and against a mock server
 //! on a port given with `--base-url`.
 
+mod support;
+
 use std::path::Path;
 
 use assert_cmd::Command;
 use people_mock::PeopleMock;
 use predicates::prelude::*;
 use serde_json::Value;
+use support::{fresh_state, people_with_state};
 
-/// `people` with a clean environment: no colour, no credentials or base URL from the caller.
+/// `people` with a clean environment and a fresh state directory for its embedded mock (kept
+/// under the build's scratch space: a command may outlive this call).
 fn people() -> Command {
-    let mut cmd = Command::cargo_bin("people").expect("the people binary is built");
-    cmd.env_remove("PEOPLE_BASE_URL")
-        .env_remove("PEOPLE_CLIENT_ID")
-        .env_remove("PEOPLE_CLIENT_SECRET")
-        .env("NO_COLOR", "1")
-        .timeout(std::time::Duration::from_secs(60));
-    cmd
+    people_with_state(&fresh_state().keep())
 }
 
 /// `people` pointed at `mock` with its demo credentials.
