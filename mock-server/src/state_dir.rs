@@ -23,6 +23,11 @@ use crate::state_records::{
 /// The state file's name inside the state directory.
 pub const STATE_FILE: &str = "people.redb";
 
+/// redb's page cache. Reads are served from memory, not from the file, which is read once at
+/// start and then only written: a small cache keeps the resident set near that of a server in
+/// memory (redb's default is 1 GiB, which would keep the whole file resident).
+const CACHE_BYTES: usize = 4 << 20;
+
 /// A state directory that cannot be used, naming the file and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StateError {
@@ -112,7 +117,10 @@ pub(crate) fn open(dir: &Path) -> Result<Opened, StateError> {
     std::fs::create_dir_all(dir)
         .map_err(|e| StateError::new(dir, format!("cannot be used as a state directory: {e}")))?;
     let path = dir.join(STATE_FILE);
-    let db = Database::create(&path).map_err(|e| open_error(&path, e))?;
+    let db = Database::builder()
+        .set_cache_size(CACHE_BYTES)
+        .create(&path)
+        .map_err(|e| open_error(&path, e))?;
     let loaded = load(&db, &path)?;
     Ok(Opened { db, loaded })
 }
