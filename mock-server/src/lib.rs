@@ -140,6 +140,7 @@ mod observe;
 mod paging;
 mod people;
 mod photo;
+mod quiet_panic;
 mod rate_limit;
 mod rate_order;
 mod redaction;

@@ -7,7 +7,8 @@
 //! a server killed with SIGKILL leaves no stale lock behind.
 //!
 //! A file that is not a state file of this format, or whose records cannot be read, is refused
-//! with an error naming it; it is never rewritten.
+//! with an error naming it; it is never rewritten. That includes files on which redb itself
+//! fails an assertion (a file cut short): the panic is caught and becomes the error.
 
 use std::path::{Path, PathBuf};
 
@@ -114,6 +115,15 @@ pub(crate) struct Opened {
 
 /// Opens (creating if need be) the state file in `dir` and reads all it holds.
 pub(crate) fn open(dir: &Path) -> Result<Opened, StateError> {
+    crate::quiet_panic::catch(|| open_file(dir)).unwrap_or_else(|message| {
+        Err(StateError::new(
+            &dir.join(STATE_FILE),
+            format!("is damaged; it could not be read (left untouched): {message}"),
+        ))
+    })
+}
+
+fn open_file(dir: &Path) -> Result<Opened, StateError> {
     std::fs::create_dir_all(dir)
         .map_err(|e| StateError::new(dir, format!("cannot be used as a state directory: {e}")))?;
     let path = dir.join(STATE_FILE);

@@ -97,3 +97,30 @@ async fn a_damaged_record_is_named_and_nothing_is_dropped() {
         assert!(people.get(lname).expect("get").is_some(), "{lname} kept");
     }
 }
+
+#[tokio::test]
+async fn a_state_file_cut_short_is_refused_and_kept() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let program = Program::start(&[
+        "--log-format",
+        "off",
+        "--people",
+        "500",
+        "--state",
+        dir.path().to_str().expect("UTF-8"),
+    ])
+    .await;
+    assert!(program.stop().await.status.success());
+    let file = dir.path().join("people.redb");
+    let whole = std::fs::read(&file).expect("read");
+    for keep in [whole.len() / 2, whole.len() / 5, 4096] {
+        let cut = &whole[..keep];
+        std::fs::write(&file, cut).expect("write");
+        let stderr = refused(dir.path());
+        assert!(
+            stderr.contains("damaged") || stderr.contains("not a readable"),
+            "{stderr}"
+        );
+        assert_eq!(std::fs::read(&file).expect("read"), cut, "left as it was");
+    }
+}
