@@ -12,6 +12,11 @@
 //! A framed record is the head's length as 4 little-endian bytes, the head, then the file's
 //! bytes, so a blob is stored in the same transaction as what refers to it and is never seen
 //! without it.
+//!
+//! redb checks its pages' checksums only when it recovers from a crash, not on every read, so
+//! each record checks itself: a person's JSON and a file's head end with the first
+//! [`CHECK_BYTES`] bytes of their SHA-256, and a file's bytes are checked against the SHA-256 in
+//! its head. A record changed on disk is refused on load, never taken for another value.
 
 use chrono::{DateTime, Utc};
 use redb::TableDefinition;
@@ -20,6 +25,29 @@ use sha2::{Digest, Sha256};
 
 use crate::changes::PersonRecord;
 use crate::files::{Attachment, Blob, Photo};
+
+/// How many bytes of a record's SHA-256 end it.
+const CHECK_BYTES: usize = 8;
+
+/// `bytes` followed by the first bytes of their SHA-256.
+fn seal(mut bytes: Vec<u8>) -> Vec<u8> {
+    let check = Sha256::digest(&bytes);
+    bytes.extend_from_slice(&check[..CHECK_BYTES]);
+    bytes
+}
+
+/// The bytes [`seal`] was given, if the check at their end still matches them.
+fn unseal(sealed: &[u8]) -> Result<&[u8], String> {
+    let body_len = sealed
+        .len()
+        .checked_sub(CHECK_BYTES)
+        .ok_or("the record is cut short")?;
+    let (body, check) = sealed.split_at(body_len);
+    if Sha256::digest(body)[..CHECK_BYTES] != *check {
+        return Err("the record's checksum does not match it".into());
+    }
+    Ok(body)
+}
 
 /// The format marker: the name and version of this layout.
 pub(crate) const FORMAT: &str = "people-mock-state/1";
@@ -62,12 +90,12 @@ pub(crate) fn encode_person(record: Option<&PersonRecord>) -> Vec<u8> {
         },
         None => PersonDisk::Gone,
     };
-    serde_json::to_vec(&disk).unwrap_or_default()
+    seal(serde_json::to_vec(&disk).unwrap_or_default())
 }
 
 /// Reads a person's record back; `Ok(None)` is a gone person.
 pub(crate) fn decode_person(bytes: &[u8]) -> Result<Option<PersonRecord>, String> {
-    match serde_json::from_slice(bytes).map_err(|e| e.to_string())? {
+    match serde_json::from_slice(unseal(bytes)?).map_err(|e| e.to_string())? {
         PersonDisk::Live {
             fname,
             timestamp,
@@ -100,7 +128,7 @@ struct AttachmentHead {
 }
 
 fn frame(head: &impl Serialize, blob: &Blob) -> Vec<u8> {
-    let head = serde_json::to_vec(head).unwrap_or_default();
+    let head = seal(serde_json::to_vec(head).unwrap_or_default());
     let len = u32::try_from(head.len()).unwrap_or(u32::MAX);
     let mut out = Vec::with_capacity(4 + head.len() + blob.len() as usize);
     out.extend_from_slice(&len.to_le_bytes());
@@ -124,7 +152,7 @@ fn unframe<H: for<'de> Deserialize<'de>>(
         return Err("the record is cut short".into());
     }
     let (head, body) = rest.split_at(len);
-    let head: H = serde_json::from_slice(head).map_err(|e| e.to_string())?;
+    let head: H = serde_json::from_slice(unseal(head)?).map_err(|e| e.to_string())?;
     let actual = hex::encode(Sha256::digest(body));
     if actual != sha256(&head) {
         return Err(format!(
@@ -202,6 +230,9 @@ mod tests {
         assert_eq!(decode_person(&bytes), Ok(Some(record)));
         assert_eq!(decode_person(&encode_person(None)), Ok(None));
         assert!(decode_person(b"{").is_err());
+        let mut changed = bytes.clone();
+        changed[12] ^= 1;
+        assert!(decode_person(&changed).is_err_and(|e| e.contains("checksum")));
     }
 
     #[test]

@@ -84,7 +84,10 @@ async fn a_damaged_record_is_named_and_nothing_is_dropped() {
         let txn = db.begin_write().expect("a transaction");
         txn.open_table(PEOPLE)
             .expect("the people")
-            .insert("Easter", b"{\"state\":\"live\",\"fname\":1}".as_slice())
+            .insert(
+                "Easter",
+                b"{\"state\":\"live\",\"fname\":\"Bunnz\"}".as_slice(),
+            )
             .expect("insert");
         txn.commit().expect("commit");
     }
