@@ -127,12 +127,31 @@ fn open_file(dir: &Path) -> Result<Opened, StateError> {
     std::fs::create_dir_all(dir)
         .map_err(|e| StateError::new(dir, format!("cannot be used as a state directory: {e}")))?;
     let path = dir.join(STATE_FILE);
+    // Only a file this call creates may be taken as new: an existing file without the format
+    // marker is someone else's, or damaged (redb falls back to the commit before a damaged
+    // one, which for a young file is the empty one), and seeding it would overwrite it.
+    let existed = std::fs::metadata(&path).is_ok_and(|m| m.len() > 0);
     let db = Database::builder()
         .set_cache_size(CACHE_BYTES)
         .create(&path)
         .map_err(|e| open_error(&path, e))?;
-    let loaded = load(&db, &path)?;
+    let loaded = load(&db, &path, existed)?;
+    if loaded.is_none() {
+        mark_new(&db).map_err(|e| StateError::new(&path, format!("cannot be written: {e}")))?;
+    }
     Ok(Opened { db, loaded })
+}
+
+/// Writes the format marker into a new file at once, so that a file without it is never one
+/// this server made (the seed data follows in the writer's first transaction).
+fn mark_new(db: &Database) -> Result<(), String> {
+    let text = |e: &dyn std::fmt::Display| e.to_string();
+    let txn = db.begin_write().map_err(|e| text(&e))?;
+    txn.open_table(META)
+        .map_err(|e| text(&e))?
+        .insert("format", FORMAT)
+        .map_err(|e| text(&e))?;
+    txn.commit().map_err(|e| text(&e))
 }
 
 fn open_error(path: &Path, err: DatabaseError) -> StateError {
@@ -159,7 +178,7 @@ fn open_error(path: &Path, err: DatabaseError) -> StateError {
     }
 }
 
-fn load(db: &Database, path: &Path) -> Result<Option<Loaded>, StateError> {
+fn load(db: &Database, path: &Path, existed: bool) -> Result<Option<Loaded>, StateError> {
     let fail = |e: &dyn std::fmt::Display| StateError::new(path, format!("cannot be read: {e}"));
     let txn = db.begin_read().map_err(|e| fail(&e))?;
     let format = match txn.open_table(META) {
@@ -180,12 +199,13 @@ fn load(db: &Database, path: &Path) -> Result<Option<Loaded>, StateError> {
         }
         None => {
             let tables = txn.list_tables().map_err(|e| fail(&e))?.count();
-            if tables == 0 {
+            if tables == 0 && !existed {
                 return Ok(None);
             }
             return Err(StateError::new(
                 path,
-                "is a database but not a people-mock state file (no format marker); left untouched",
+                "is not a people-mock state file, or is damaged (no format marker); left \
+                 untouched: move it away to start over",
             ));
         }
     }

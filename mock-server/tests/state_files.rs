@@ -127,3 +127,21 @@ async fn a_state_file_cut_short_is_refused_and_kept() {
         assert_eq!(std::fs::read(&file).expect("read"), cut, "left as it was");
     }
 }
+
+#[tokio::test]
+async fn a_byte_changed_in_a_stored_name_is_refused_not_reseeded() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let state = dir.path().to_str().expect("UTF-8");
+    let program = Program::start(&["--log-format", "off", "--state", state]).await;
+    assert!(program.stop().await.status.success());
+    let file = dir.path().join("people.redb");
+    let mut bytes = std::fs::read(&file).expect("read");
+    let at = bytes
+        .windows(14)
+        .position(|w| w == b"\"fname\":\"Doug\"")
+        .expect("Farrell's record in the file");
+    bytes[at + 10] = b'X';
+    std::fs::write(&file, &bytes).expect("write");
+    refused(dir.path());
+    assert_eq!(std::fs::read(&file).expect("read"), bytes, "left as it was");
+}
