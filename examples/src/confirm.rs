@@ -1,4 +1,5 @@
-//! Asking before a delete: on a terminal, a `[y/N]` question; elsewhere, `--yes` or nothing.
+//! Asking before a delete (or a reset of the embedded mock's state): on a terminal, a `[y/N]`
+//! question; elsewhere, `--yes` or nothing.
 //!
 //! A script cannot answer a prompt, and a prompt that reads the script's own input would eat
 //! it; so with stdin not a terminal a delete without `--yes` is a usage error (exit 2) and
