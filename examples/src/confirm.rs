@@ -21,7 +21,10 @@ pub fn confirm(action: &str, yes: bool) -> Result<(), Failure> {
         )));
     }
     let mut stderr = std::io::stderr().lock();
-    let _ = write!(stderr, "{action}? This cannot be undone. [y/N] ");
+    // One write: stderr is unbuffered, and an answer typed ahead is echoed by the terminal
+    // between the pieces of a prompt written in several.
+    let prompt = format!("{action}? This cannot be undone. [y/N] ");
+    let _ = stderr.write_all(prompt.as_bytes());
     let _ = stderr.flush();
     let mut answer = String::new();
     stdin
