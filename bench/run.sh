@@ -433,6 +433,96 @@ stop_people_mock "$M8_PID"
 R8_GROWTH=$(awk -v a="$R8_START" -v b="$R8_END" 'BEGIN {printf "%.1f", (b - a) * 100 / a}')
 R8_GROWTH_WARM=$(awk -v a="$R8_FIRST_CHUNK" -v b="$R8_END" 'BEGIN {printf "%.1f", (b - a) * 100 / a}')
 
+# --- rows 11 and 12: durable state (--state DIR) --------------------------------------
+
+# POST /people of a new person each request (lname PREFIX1, PREFIX2, ...): every answer a 201.
+cat >"$WORK/post.lua" <<'EOF'
+local n = 0
+local prefix = os.getenv("BENCH_LNAME_PREFIX") or "W"
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+request = function()
+    n = n + 1
+    return wrk.format(nil, nil, nil, '{"fname":"Bench","lname":"' .. prefix .. n .. '"}')
+end
+EOF
+# wrk_post LABEL URL TOKEN PREFIX: as wrk_run, with post.lua; sets RPS.
+wrk_post() {
+    local label=$1 url=$2 tok=$3 prefix=$4 file
+    WRK_N=$((WRK_N + 1))
+    file="$WORK/wrk-$WRK_N-$label.txt"
+    BENCH_LNAME_PREFIX=$prefix "${LOAD_CPU[@]}" wrk "-t$WRK_THREADS" -c32 "-d${DURATION}s" \
+        -s "$WORK/post.lua" -H "Authorization: Bearer $tok" "$url" >"$file" 2>&1 || true
+    if grep -q "Non-2xx" "$file"; then
+        PROBLEMS+=("$label: $(grep Non-2xx "$file" | xargs)")
+    fi
+    if grep -q "Socket errors" "$file"; then
+        PROBLEMS+=("$label: $(grep 'Socket errors' "$file" | xargs)")
+    fi
+    RPS=$(awk '/^Requests\/sec/ {print $2; found=1} END {if (!found) print 0}' "$file")
+}
+
+log "row 11: POST /people in memory vs with --state; row 11g: GET with --state"
+start_mock row11-memory "${LOAD_FLAGS[@]}"
+M11_URL=$MOCK_URL
+M11_PID=$MOCK_PID
+start_mock row11-state --state "$WORK/state11" "${LOAD_FLAGS[@]}"
+S11_URL=$MOCK_URL
+S11_PID=$MOCK_PID
+T11=$(token "$M11_URL")
+T11S=$(token "$S11_URL")
+wrk_post warmup "$M11_URL/api/v1/people" "$T11" Warm
+wrk_post warmup "$S11_URL/api/v1/people" "$T11S" Warm
+R11_MEM=() R11_STATE=() R11G_MEM=() R11G_STATE=()
+for round in $(seq 1 "$ROUNDS"); do
+    wrk_post row11-memory "$M11_URL/api/v1/people" "$T11" "Mem$round"
+    R11_MEM+=("$RPS")
+    wrk_post row11-state "$S11_URL/api/v1/people" "$T11S" "Disk$round"
+    R11_STATE+=("$RPS")
+    log "row 11 round $round: memory ${R11_MEM[-1]} writes/s, --state ${R11_STATE[-1]} writes/s"
+done
+for round in $(seq 1 "$ROUNDS"); do
+    wrk_run row11g-memory "$M11_URL$ONE_PATH" "$T11"
+    R11G_MEM+=("$RPS")
+    wrk_run row11g-state "$S11_URL$ONE_PATH" "$T11S"
+    R11G_STATE+=("$RPS")
+    log "row 11g round $round: memory ${R11G_MEM[-1]} req/s, --state ${R11G_STATE[-1]} req/s"
+done
+stop_people_mock "$M11_PID" "$S11_PID"
+R11_MEM_MED=$(median "${R11_MEM[@]}")
+R11_STATE_MED=$(median "${R11_STATE[@]}")
+R11_RATIO=$(ratio "$R11_STATE_MED" "$R11_MEM_MED")
+R11G_MEM_MED=$(median "${R11G_MEM[@]}")
+R11G_STATE_MED=$(median "${R11G_STATE[@]}")
+R11G_RATIO=$(ratio "$R11G_STATE_MED" "$R11G_MEM_MED")
+
+log "row 12: start-up with 100,000 people in the state directory"
+# The first start seeds 3 + 99,997 people and writes them; SIGTERM closes the file.
+start_mock row12-seed --state "$WORK/state12" --people 99997 "${LOAD_FLAGS[@]}"
+stop_people_mock "$MOCK_PID"
+R12_MS=() R12_HWM=()
+for sample in 1 2 3 4 5; do
+    t0=$(date +%s%N)
+    "$MOCK" --addr 127.0.0.1:0 --state "$WORK/state12" "${LOAD_FLAGS[@]}" \
+        >"$WORK/row12-$sample.out" 2>"$WORK/row12-$sample.err" &
+    pid=$!
+    PIDS+=("$pid")
+    # The banner is printed once every person is loaded and the socket listens.
+    until grep -q '^people-mock listening on' "$WORK/row12-$sample.out" 2>/dev/null; do
+        kill -0 "$pid" 2>/dev/null || { cat "$WORK/row12-$sample.err" >&2; exit 1; }
+        sleep 0.005
+    done
+    t1=$(date +%s%N)
+    R12_MS+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", (b - a) / 1e6}')")
+    R12_HWM+=("$(status_kib "$pid" VmHWM)")
+    origin=$(sed -n 's|^people-mock listening on \(http://[^/]*\)/.*|\1|p' "$WORK/row12-$sample.out")
+    R12_PEOPLE=$(curl -s "$origin/__mock/people" | jq '.data | length')
+    stop_pid "$pid"
+done
+R12_MED=$(median "${R12_MS[@]}")
+R12_HWM_MED=$(median "${R12_HWM[@]}")
+R12_FILE_KIB=$(($(stat -c %s "$WORK/state12/people.redb") / 1024))
+
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- the report -----------------------------------------------------------------------
@@ -501,6 +591,9 @@ MEM=$(free -h | awk '/^Mem:/ {print $2}')
     echo "| 7b | attachment upload, 256 MiB from disk | client peak **$(mib "$A_CLIENT") MiB**, mock peak **$(mib "$A_MOCK") MiB**, $(fmt0 "$A_MBS") MB/s | client ≤ 32 MiB; mock ≤ $(mib "$MOCK_LIMIT_KIB") MiB | $(met "$A_CLIENT" "<=" 32768), $(met "$A_MOCK" "<=" "$MOCK_LIMIT_KIB") |"
     echo "| 8 | mock RSS holding 100,000 people; after $R8_DONE requests, journal off | **$(mib "$R8_START") MiB**; **$(mib "$R8_END") MiB** (growth **${R8_GROWTH}%**) | ≤ 64 MiB; growth ≤ 10% | $(met "$R8_START" "<=" 65536), $(verdict row8 "$R8_GROWTH" "<=" 10) |"
     echo "| 9 | binaries of the \`$PROFILE\` profile: people-mock, people | **$(awk -v b="$SIZE_MOCK" 'BEGIN {printf "%.1f", b / 1e6}') MB**, **$(awk -v b="$SIZE_CLI" 'BEGIN {printf "%.1f", b / 1e6}') MB** | ≤ 8 MB; ≤ 16 MB | $(met "$SIZE_MOCK" "<=" 8000000), $(met "$SIZE_CLI" "<=" 16000000) |"
+    echo "| 11 | \`POST /api/v1/people\` writes, \`--state DIR\` vs in memory | $(fmt0 "$R11_STATE_MED") vs $(fmt0 "$R11_MEM_MED") writes/s = **${R11_RATIO}×** | ≥ 0.25× | $(verdict row11- "$R11_RATIO" ">=" 0.25) |"
+    echo "| 11g | row 1's GET, \`--state DIR\` vs in memory | $(fmt0 "$R11G_STATE_MED") vs $(fmt0 "$R11G_MEM_MED") req/s = **${R11G_RATIO}×** | ≥ 0.95× | $(verdict row11g- "$R11G_RATIO" ">=" 0.95) |"
+    echo "| 12 | start-up with $R12_PEOPLE people in \`--state DIR\`, to the banner, median of 5; its peak RSS | **$R12_MED ms**; **$(mib "$R12_HWM_MED") MiB** | ≤ 1000 ms | $(met "$R12_MED" "<=" 1000) |"
     echo "| 10 | crates in people-sdk's normal dependency graph (\`cargo tree -p people-sdk -e normal --prefix none \| sort -u \| wc -l\`) | **$SDK_CRATES** | < 145 (0.1.0) | $(met "$SDK_CRATES" "<=" 144) |"
     echo
     if [ "${#PROBLEMS[@]}" -gt 0 ]; then
@@ -655,6 +748,43 @@ MEM=$(free -h | awk '/^Mem:/ {print $2}')
     echo "- VmRSS after the first 5 s of load: $(mib "$R8_FIRST_CHUNK") MiB"
     echo "- VmRSS after $R8_DONE requests: $(mib "$R8_END") MiB (VmHWM $(mib "$R8_HWM") MiB)"
     echo "- growth from start: ${R8_GROWTH}%; from the first 5 s of load: ${R8_GROWTH_WARM}%"
+    echo
+    echo "### 11. Durable writes"
+    echo
+    echo '```'
+    echo "people-mock --addr 127.0.0.1:PORT ${LOAD_FLAGS[*]}                 # in memory"
+    echo "people-mock --addr 127.0.0.1:PORT --state DIR ${LOAD_FLAGS[*]}     # durable"
+    echo "wrk ${WRK_ARGS[*]} -s post.lua -H 'Authorization: Bearer TOKEN' http://127.0.0.1:PORT/api/v1/people"
+    echo '```'
+    echo
+    echo "\`post.lua\` sends \`POST /api/v1/people\` with \`{\"fname\":\"Bench\",\"lname\":\"PREFIXn\"}\`, a new"
+    echo "lname each request (a prefix per run), so every answer is a 201. With \`--state\` each 201 is"
+    echo "sent once the person is committed to the state file (fsync); writes that arrive together"
+    echo "share a commit. Both servers run side by side; rounds alternate memory, durable."
+    echo
+    echo "- memory, writes/s by round: $(join "${R11_MEM[@]}"); median $(fmt0 "$R11_MEM_MED")"
+    echo "- \`--state\`, writes/s by round: $(join "${R11_STATE[@]}"); median $(fmt0 "$R11_STATE_MED")"
+    echo "- ratio of the medians: ${R11_RATIO}×"
+    echo
+    echo "Row 11g: row 1's request (\`GET /api/v1/people/Farrell\`) to the same two servers after the"
+    echo "writes; reads are served from memory either way."
+    echo
+    echo "- memory, req/s by round: $(join "${R11G_MEM[@]}"); median $(fmt0 "$R11G_MEM_MED")"
+    echo "- \`--state\`, req/s by round: $(join "${R11G_STATE[@]}"); median $(fmt0 "$R11G_STATE_MED")"
+    echo "- ratio of the medians: ${R11G_RATIO}×"
+    echo
+    echo "### 12. Start-up with 100,000 people stored"
+    echo
+    echo '```'
+    echo "people-mock --addr 127.0.0.1:0 --state DIR --people 99997 ${LOAD_FLAGS[*]}   # once: seeds and writes 100,000 people, then SIGTERM"
+    echo "people-mock --addr 127.0.0.1:0 --state DIR ${LOAD_FLAGS[*]}                  # timed, from exec to the banner, 5 times"
+    echo '```'
+    echo
+    echo "The banner is printed once every person is loaded and the socket listens. Peak RSS is"
+    echo "\`VmHWM\` of /proc/PID/status right after the banner. The state file: $(mib "$R12_FILE_KIB") MiB."
+    echo
+    echo "- ms by start: $(join "${R12_MS[@]}"); median $R12_MED"
+    echo "- peak RSS (KiB) by start: $(join "${R12_HWM[@]}"); median $(mib "$R12_HWM_MED") MiB"
     echo
     echo "### 9 and 10. What ships"
     echo

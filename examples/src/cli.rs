@@ -1,7 +1,8 @@
 //! Command-line arguments.
 //!
-//! Defaults: `--output table`, `--timeout 30` seconds, retries on, no verbosity. The base URL and
-//! the credentials fall back to `PEOPLE_BASE_URL`, `PEOPLE_CLIENT_ID` and `PEOPLE_CLIENT_SECRET`,
+//! Defaults: `--output table`, `--timeout 30` seconds, retries on, no verbosity. The base URL,
+//! the credentials and the state directory fall back to `PEOPLE_BASE_URL`, `PEOPLE_CLIENT_ID`,
+//! `PEOPLE_CLIENT_SECRET` and `PEOPLE_STATE`,
 //! read by [`Global::resolve_env`] rather than by clap, so that a value from the environment
 //! never shows up in a usage line as if it were a required flag.
 
@@ -21,7 +22,8 @@ const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (People API v1)");
 /// Manage people, their photos and attachments through the People API v1.
 ///
 /// With no --base-url, `people` starts an in-process mock server on a free loopback port and uses
-/// its demo credentials, so every command works on a fresh machine.
+/// its demo credentials, so every command works on a fresh machine; its state is kept between
+/// runs (see [`Global::state`]).
 #[derive(Debug, Parser)]
 #[command(
     name = "people",
@@ -49,8 +51,8 @@ Examples:
   people completions bash > ~/.local/share/bash-completion/completions/people
 
 Environment:
-  PEOPLE_BASE_URL, PEOPLE_CLIENT_ID, PEOPLE_CLIENT_SECRET
-                      stand in for --base-url, --client-id, --client-secret
+  PEOPLE_BASE_URL, PEOPLE_CLIENT_ID, PEOPLE_CLIENT_SECRET, PEOPLE_STATE
+                      stand in for --base-url, --client-id, --client-secret, --state
   RUST_LOG            a tracing filter for the log on stderr (e.g. people_sdk=debug)
   NO_COLOR            no colour even on a terminal
 
@@ -73,6 +75,10 @@ pub struct Global {
     /// Omitted: an embedded mock server.
     #[arg(long, global = true, value_name = "URL", help_heading = GLOBAL)]
     pub base_url: Option<String>,
+    /// Where the embedded mock keeps its state between runs [env: PEOPLE_STATE] (default: the
+    /// user's data directory, e.g. ~/.local/share/people).
+    #[arg(long, global = true, value_name = "DIR", help_heading = GLOBAL)]
+    pub state: Option<PathBuf>,
     /// OAuth client id [env: PEOPLE_CLIENT_ID] (default with the embedded mock: its demo client).
     #[arg(long, global = true, value_name = "ID", help_heading = GLOBAL)]
     pub client_id: Option<String>,
@@ -124,6 +130,11 @@ impl Global {
         }
         if self.client_secret.is_none() {
             self.client_secret = from_env("PEOPLE_CLIENT_SECRET");
+        }
+        if self.state.is_none() {
+            self.state = std::env::var_os("PEOPLE_STATE")
+                .filter(|value| !value.is_empty())
+                .map(PathBuf::from);
         }
     }
 }
@@ -284,6 +295,21 @@ Examples:
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
+    },
+    /// Start the embedded mock's state over from the seed people (asks first on a terminal).
+    #[command(after_help = "\
+The embedded mock keeps what commands change between runs, in the user's data
+directory or --state DIR. This puts the seed people back and drops every other
+person, photo and attachment. A server given with --base-url keeps its own.
+
+Examples:
+  people reset
+  people reset --yes                  no question (needed in scripts)
+  people --state ./people-state reset --yes")]
+    Reset {
+        /// Reset without asking; required when stdin is not a terminal.
+        #[arg(short, long)]
+        yes: bool,
     },
 }
 

@@ -1,4 +1,5 @@
-//! Asking before a delete: on a terminal, a `[y/N]` question; elsewhere, `--yes` or nothing.
+//! Asking before a delete (or a reset of the embedded mock's state): on a terminal, a `[y/N]`
+//! question; elsewhere, `--yes` or nothing.
 //!
 //! A script cannot answer a prompt, and a prompt that reads the script's own input would eat
 //! it; so with stdin not a terminal a delete without `--yes` is a usage error (exit 2) and
@@ -20,7 +21,10 @@ pub fn confirm(action: &str, yes: bool) -> Result<(), Failure> {
         )));
     }
     let mut stderr = std::io::stderr().lock();
-    let _ = write!(stderr, "{action}? This cannot be undone. [y/N] ");
+    // One write: stderr is unbuffered, and an answer typed ahead is echoed by the terminal
+    // between the pieces of a prompt written in several.
+    let prompt = format!("{action}? This cannot be undone. [y/N] ");
+    let _ = stderr.write_all(prompt.as_bytes());
     let _ = stderr.flush();
     let mut answer = String::new();
     stdin

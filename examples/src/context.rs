@@ -41,12 +41,15 @@ pub async fn connect(global: &Global) -> Result<Context, Failure> {
     let (base_url, mock) = match &global.base_url {
         Some(url) => (crate::base_url::with_scheme(url)?, None),
         None => {
-            let mock = EmbeddedMock::start().await?;
+            let state = crate::state::dir(global)?;
+            let mock = EmbeddedMock::start(&state, global.quiet).await?;
             if !global.quiet {
                 eprintln!(
-                    "people: no --base-url given; using an embedded mock server at {} (client {})",
+                    "people: no --base-url given; using an embedded mock server at {} (client {}), \
+                     its state kept in {}",
                     mock.base_url(),
-                    mock.credentials().0
+                    mock.credentials().0,
+                    state.display()
                 );
             }
             (mock.base_url(), Some(mock))
@@ -62,10 +65,22 @@ pub async fn connect(global: &Global) -> Result<Context, Failure> {
             ));
         }
         (None, None, None) => {
-            return Err(Failure::Usage(
-                "no credentials: give --client-id and --client-secret (or PEOPLE_CLIENT_ID and PEOPLE_CLIENT_SECRET)"
-                    .to_owned(),
-            ));
+            match crate::remote_mock::demo_client(&base_url, global.timeout).await {
+                Some((id, secret)) => {
+                    if !global.quiet {
+                        eprintln!(
+                            "people: {base_url} is a people-mock; using its demo client ({id})"
+                        );
+                    }
+                    (id, secret)
+                }
+                None => {
+                    return Err(Failure::Usage(
+                    "no credentials: give --client-id and --client-secret (or PEOPLE_CLIENT_ID and PEOPLE_CLIENT_SECRET)"
+                        .to_owned(),
+                ));
+                }
+            }
         }
     };
     let retry = if global.no_retry {
@@ -121,6 +136,8 @@ mod tests {
         cli.global.base_url = None;
         cli.global.client_id = None;
         cli.global.client_secret = None;
+        let state = tempfile::tempdir().expect("a temp dir");
+        cli.global.state = Some(state.path().to_path_buf());
         let result = connect(&cli.global).await;
         if cfg!(feature = "embedded-mock") {
             let ctx = result.expect("the embedded mock starts");

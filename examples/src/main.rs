@@ -15,6 +15,8 @@ mod mock_probe;
 mod output;
 mod people_cmd;
 mod progress;
+mod remote_mock;
+mod state;
 mod token_cmd;
 mod tour;
 mod verbose;
@@ -37,7 +39,7 @@ fn main() -> ExitCode {
         clap_complete::generate(shell, &mut Cli::command(), "people", &mut std::io::stdout());
         return ExitCode::SUCCESS;
     }
-    if let Err(failure) = confirm_deletes(&cli.command) {
+    if let Err(failure) = confirm_deletes(&cli) {
         report(&failure);
         return ExitCode::from(failure.exit_code());
     }
@@ -113,14 +115,16 @@ async fn run(ctx: &Context, command: &Command) -> Result<(), Failure> {
         }
         Command::Token { show_token } => token_cmd::token(ctx, *show_token).await,
         Command::Tour { yes } => tour::run(ctx, *yes).await,
+        Command::Reset { .. } => state::reset(ctx),
         // Answered in `main`, before any connection.
         Command::Completions { .. } => Ok(()),
     }
 }
 
-/// Asks before each delete, before anything is started or sent.
-fn confirm_deletes(command: &Command) -> Result<(), Failure> {
-    match command {
+/// Asks before each delete (and a reset of the embedded mock's state), before anything is
+/// started or sent.
+fn confirm_deletes(cli: &Cli) -> Result<(), Failure> {
+    match &cli.command {
         Command::Delete { lname, yes, .. } => confirm(&format!("Delete {lname}"), *yes),
         Command::Photo(PhotoCommand::Delete { lname, yes }) => {
             confirm(&format!("Delete the photo of {lname}"), *yes)
@@ -128,6 +132,11 @@ fn confirm_deletes(command: &Command) -> Result<(), Failure> {
         Command::Attachment(AttachmentCommand::Delete { lname, id, yes }) => {
             confirm(&format!("Delete attachment {id} of {lname}"), *yes)
         }
+        // With a base URL there is nothing to reset: `state::reset` says so.
+        Command::Reset { yes } if cli.global.base_url.is_none() => confirm(
+            "Reset the embedded mock's state to the seed people, dropping every change",
+            *yes,
+        ),
         _ => Ok(()),
     }
 }

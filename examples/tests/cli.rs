@@ -240,9 +240,15 @@ async fn credentials_problems_have_their_own_exit_codes() {
         .stderr(predicate::str::contains("invalid_client"))
         .stderr(predicate::str::contains("--client-secret"))
         .stderr(predicate::str::contains("not-the-secret").not());
+    // A people-mock with its demo client would lend it; this one has none to lend.
+    let without_demo = PeopleMock::builder()
+        .no_default_clients()
+        .client("robot", "robot-secret", &["people:read"])
+        .start()
+        .await;
     let mut missing = people();
     missing
-        .args(["--base-url", mock.base_url().as_str(), "list"])
+        .args(["--base-url", without_demo.base_url().as_str(), "list"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--client-id"));

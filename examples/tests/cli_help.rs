@@ -28,6 +28,7 @@ const COMMANDS: &[&[&str]] = &[
     &["attachment", "delete"],
     &["token"],
     &["tour"],
+    &["reset"],
     &["completions"],
 ];
 
@@ -84,6 +85,7 @@ fn usage_lines_do_not_list_globals_from_the_environment() {
             "Usage: people update --fname <FNAME> <LNAME>",
         ))
         .stderr(predicate::str::contains("--base-url").not())
+        .stderr(predicate::str::contains("--state").not())
         .stderr(predicate::str::contains("hush").not());
 }
 

@@ -91,10 +91,13 @@ pub(crate) async fn handle(state: &MockState, route: AdminRoute, req: Request) -
     let is_get = method == Method::GET || method == Method::HEAD;
     let result: Result<Response, ApiError> = match route {
         AdminRoute::Index => Ok(json_response(StatusCode::OK, &index())),
-        AdminRoute::Reset => json_body(state, req).await.map(|_| {
-            state.reset();
-            json_response(StatusCode::OK, &json!({ "reset": true }))
-        }),
+        AdminRoute::Reset => match json_body(state, req).await {
+            Ok(_) => state
+                .reset_saved()
+                .await
+                .map(|()| json_response(StatusCode::OK, &json!({ "reset": true }))),
+            Err(error) => Err(error),
+        },
         AdminRoute::ExpireTokens => json_body(state, req).await.map(|_| {
             let expired = state.expire_tokens();
             json_response(StatusCode::OK, &json!({ "expired": expired }))

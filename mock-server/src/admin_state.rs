@@ -2,8 +2,9 @@
 //!
 //! `PUT` takes a document of at most [`MAX_STATE_BYTES`] with photos and attachments inline
 //! (`data`, base64: a request names no file of the server's), checks all of it, then replaces
-//! the store at once and answers `{"people": N, "gone": M}`. A refused document (`400` for one
-//! that is not JSON, `422` naming the record and field otherwise) changes nothing.
+//! the store at once and answers `{"people": N, "gone": M}`, with a state directory once the
+//! replacement is on disk. A refused document (`400` for one that is not JSON, `422` naming the
+//! record and field otherwise) changes nothing.
 
 use axum::extract::Request;
 use axum::response::Response;
@@ -31,7 +32,7 @@ pub(crate) async fn put(state: &MockState, req: Request) -> Result<Response, Api
     let value = Value::Object(read_json_object_within(limit, &parts.headers, body).await?);
     let fixture =
         Fixture::from_value(&value, "request body", None).map_err(|error| error.to_api_error())?;
-    state.load(&fixture);
+    state.load_saved(&fixture).await?;
     let gone = value
         .get("gone")
         .and_then(Value::as_array)

@@ -137,14 +137,16 @@ async fn handle_people(
         Route::Person(lname) if read => people::get(state, &lname, &req),
         Route::Person(lname) if method == Method::PUT => people::put(state, &lname, req).await,
         Route::Person(lname) if method == Method::PATCH => people::patch(state, &lname, req).await,
-        Route::Person(lname) => people::delete(state, &lname, &req),
+        Route::Person(lname) => people::delete(state, &lname, req.headers()).await,
         Route::Photo(lname) if read => photo::get(state, &lname),
         Route::Photo(lname) if method == Method::POST => photo::upload(state, &lname, req).await,
-        Route::Photo(lname) => photo::delete(state, &lname, &req),
+        Route::Photo(lname) => photo::delete(state, &lname, req.headers()).await,
         Route::Attachments(lname) if read => attachments::list(state, &lname, &req),
         Route::Attachments(lname) => attachments::upload(state, &lname, req).await,
         Route::Attachment(lname, id) if read => attachments::download(state, &lname, &id),
-        Route::Attachment(lname, id) => attachments::delete(state, &lname, &id, &req),
+        Route::Attachment(lname, id) => {
+            attachments::delete(state, &lname, &id, req.headers()).await
+        }
         _ => Err(ApiError::route_not_found()),
     }
 }

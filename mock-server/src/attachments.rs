@@ -101,7 +101,7 @@ pub(crate) async fn upload(
             blob: file.blob,
         })
         .collect();
-    let stored = store.add_attachments(lname, records)?;
+    let stored = store.add_attachments(lname, records).await?;
     let list: DataList<_> = stored.iter().map(|a| a.json()).collect();
     let mut response = json_response(StatusCode::CREATED, &list);
     set_header(
@@ -133,17 +133,18 @@ pub(crate) fn download(state: &MockState, lname: &str, id: &str) -> Result<Respo
 }
 
 /// `DELETE /people/{lname}/attachments/{id}`.
-pub(crate) fn delete(
+pub(crate) async fn delete(
     state: &MockState,
     lname: &str,
     id: &str,
-    req: &Request,
+    headers: &http::HeaderMap,
 ) -> Result<Response, ApiError> {
-    let if_match = parse_if_match(req.headers())?;
+    let if_match = parse_if_match(headers)?;
     state
         .inner
         .store
-        .delete_attachment(lname, id, if_match.as_ref())?;
+        .delete_attachment(lname, id, if_match.as_ref())
+        .await?;
     Ok(empty(StatusCode::NO_CONTENT))
 }
 

@@ -21,6 +21,7 @@ use crate::state::MockState;
 /// | [`json_limit`](Self::json_limit) | 64 KiB |
 /// | clients | `demo-client`/`demo-secret` (`people:read people:write`), `reader`/`reader-secret` (`people:read`) |
 /// | [`people`](Self::people) | 0 beyond the seeds Farrell, Brockman and Easter |
+/// | [`state`](Self::state) | none: everything in memory |
 /// | [`journal`](Self::journal) | 1000 entries |
 /// | [`journal_bytes`](Self::journal_bytes) | 8 MiB |
 /// | [`max_tokens_per_client`](Self::max_tokens_per_client) | 1000 grants |
@@ -198,6 +199,33 @@ impl PeopleMockBuilder {
         self
     }
 
+    /// Keeps the people, their photos and attachments in the directory `dir` (created if
+    /// need be), in the file [`STATE_FILE`](crate::STATE_FILE): what it holds is loaded on
+    /// start, and every change is on disk before its answer is sent. A new directory starts
+    /// with what a server in memory starts from (the seeds and the [`people`](Self::people)
+    /// generated ones, or the [`data`](Self::data) fixture's), which `POST /__mock/reset` also
+    /// writes back, as `PUT /__mock/state` writes what it loads. Reads are served from memory,
+    /// as without it.
+    ///
+    /// One server at a time uses a directory: another one on it is refused at start
+    /// ([`StateError::is_busy`](crate::StateError::is_busy)); a file that is not a state file
+    /// or cannot be read is refused with an error naming it, and left untouched.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let dir = std::env::temp_dir().join(format!("people-mock-doc-{}", std::process::id()));
+    /// let mock = people_mock::PeopleMock::builder().state(&dir).start().await;
+    /// assert_eq!(mock.people().len(), 3);
+    /// drop(mock);
+    /// # let _ = std::fs::remove_dir_all(&dir);
+    /// # }
+    /// ```
+    pub fn state(mut self, dir: impl AsRef<std::path::Path>) -> Self {
+        self.config.state = Some(dir.as_ref().to_path_buf());
+        self
+    }
+
     /// Most bytes the request journal holds (counting each entry's text plus a small overhead);
     /// the oldest entries go first. Whatever the bound, the newest entry is kept. Each header
     /// value and query in an entry is cut at
@@ -310,7 +338,8 @@ impl PeopleMockBuilder {
 
     /// Starts from the people of `fixture` instead of the seeds, on start and on every reset
     /// (not with [`people`](Self::people)). A fixture's people without a timestamp get the
-    /// clock's time when loaded.
+    /// clock's time when loaded. With a [`state`](Self::state) directory that already holds
+    /// people, the server starts from those; a reset still goes back to the fixture.
     ///
     /// ```
     /// let fixture = people_mock::Fixture::from_json(
@@ -371,7 +400,9 @@ impl PeopleMockBuilder {
     /// ```
     pub fn try_into_parts(self) -> Result<(axum::Router, MockState), crate::ConfigError> {
         self.validate()?;
-        Ok(self.into_parts())
+        let state = MockState::new(self.into_config())
+            .map_err(|err| crate::ConfigError::new("state", err.to_string()))?;
+        Ok((state.router(), state))
     }
 
     /// The state and the router, without a socket: drive the router with
@@ -382,6 +413,11 @@ impl PeopleMockBuilder {
     /// or `max_tokens_per_client` of 0 counted as 1, more people than
     /// [`MAX_GENERATED_PEOPLE`](crate::MAX_GENERATED_PEOPLE) cut to that, and zero durations
     /// taken as they are.
+    ///
+    /// # Panics
+    ///
+    /// With a [`state`](Self::state) directory that cannot be used (see
+    /// [`try_into_parts`](Self::try_into_parts) for the error instead).
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
@@ -395,8 +431,10 @@ impl PeopleMockBuilder {
     /// # }
     /// ```
     pub fn into_parts(self) -> (axum::Router, MockState) {
-        let state = MockState::new(self.into_config());
-        (state.router(), state)
+        match MockState::new(self.into_config()) {
+            Ok(state) => (state.router(), state),
+            Err(err) => panic!("people-mock could not open its state: {err}"),
+        }
     }
 
     /// The router alone, without a socket.

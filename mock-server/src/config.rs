@@ -45,6 +45,8 @@ pub(crate) struct Config {
     pub(crate) token_seed: Option<crate::redacted::Redacted<u64>>,
     /// The people to start from instead of the seeds.
     pub(crate) data: Option<crate::fixture::Fixture>,
+    /// The state directory; `None` keeps everything in memory.
+    pub(crate) state: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -70,6 +72,7 @@ impl Default for Config {
             clock: Clock::system(),
             token_seed: None,
             data: None,
+            state: None,
         }
     }
 }

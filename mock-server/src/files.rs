@@ -33,6 +33,11 @@ impl Blob {
         self.chunks.concat()
     }
 
+    /// The chunks, in order.
+    pub(crate) fn chunks(&self) -> &[Bytes] {
+        &self.chunks
+    }
+
     /// A response body streaming the stored chunks (no copy).
     pub(crate) fn body(&self) -> Body {
         let chunks = self.chunks.clone();

@@ -87,6 +87,7 @@
 //! | connections | 1024 at once; one more gets a JSON 503 |
 //! | clock | the system clock; [`Clock::manual`] stands still until moved ([`PeopleMock::advance`], `POST /__mock/clock`) |
 //! | tokens | random; [`token_seed`](PeopleMockBuilder::token_seed) makes them the same on every run |
+//! | state | in memory; [`state`](PeopleMockBuilder::state) keeps it in a directory |
 //! | `Host` | loopback names (`localhost`, `*.localhost`), IP literals and [`allowed_host`](PeopleMockBuilder::allowed_host) names; others get a 421 |
 //! | CORS | loopback origins, plus [`cors_origin`](PeopleMockBuilder::cors_origin) ones, on `/api/v1` only |
 //!
@@ -141,6 +142,7 @@ mod auth;
 mod body;
 mod body_timeout;
 mod builder;
+mod changes;
 mod clock;
 mod config;
 mod config_check;
@@ -175,6 +177,7 @@ mod page_cache;
 mod paging;
 mod people;
 mod photo;
+mod quiet_panic;
 mod rate_limit;
 mod rate_order;
 mod redacted;
@@ -189,7 +192,10 @@ mod snapshot;
 mod spec;
 mod spent_tokens;
 mod state;
+mod state_dir;
 mod state_export;
+mod state_records;
+mod state_writer;
 mod store;
 mod sync;
 mod time_text;
@@ -200,6 +206,7 @@ mod token_text;
 mod ui;
 mod upload;
 mod wire_errors;
+mod write_through;
 
 pub use auth::{SCOPE_READ, SCOPE_WRITE};
 pub use builder::PeopleMockBuilder;
@@ -220,4 +227,5 @@ pub use routes::{API_BASE, encode_segment};
 pub use server::PeopleMock;
 pub use spec::{OPENAPI_YAML, openapi_json};
 pub use state::{MockState, PersonSnapshot};
+pub use state_dir::{STATE_FILE, StateError};
 pub use token_ledger::DEFAULT_MAX_TOKENS_PER_CLIENT;

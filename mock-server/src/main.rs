@@ -56,6 +56,11 @@ struct Args {
     /// People to generate beyond the three seeds (at most 100000).
     #[arg(long, value_name = "N", default_value_t = 0)]
     people: usize,
+    /// Keep people, photos and attachments in this directory (created if need be) and load
+    /// them on start (a new directory gets the seeds, or --data); without it everything is in
+    /// memory and lost on exit.
+    #[arg(long, value_name = "DIR", env = "PEOPLE_MOCK_STATE")]
+    state: Option<std::path::PathBuf>,
     /// An extra client as ID:SECRET:SCOPES (scopes comma- or space-separated, each people:read
     /// or people:write); repeatable.
     #[arg(long = "client", value_name = "ID:SECRET:SCOPES", value_parser = parse_client)]
@@ -105,7 +110,8 @@ struct Args {
     allow_demo_clients: bool,
     /// Start from the people of this fixture file (JSON, or YAML by its extension; photos and
     /// attachments by path relative to it, or inline in base64) instead of the seeds, on start
-    /// and on every reset. GET /__mock/state writes the same format.
+    /// and on every reset (a --state directory that holds people starts from those). GET
+    /// /__mock/state writes the same format.
     #[arg(long, value_name = "FILE")]
     data: Option<std::path::PathBuf>,
     /// Run on a manual clock that starts at TIME (RFC 3339, e.g. 2030-01-01T00:00:00Z) and moves
@@ -296,6 +302,9 @@ async fn main() -> ExitCode {
     for (id, secret, scopes) in &args.clients {
         builder = builder.client(id, secret, &[scopes.as_str()]);
     }
+    if let Some(dir) = &args.state {
+        builder = builder.state(dir);
+    }
     if let Err(err) = builder.validate() {
         let flag = err.setting().replace('_', "-");
         eprintln!("people-mock: invalid value for --{flag}: {}", err.problem());
@@ -308,6 +317,14 @@ async fn main() -> ExitCode {
         Err(err) if err.kind() == std::io::ErrorKind::InvalidInput => {
             eprintln!("people-mock: refusing to start: {err}");
             return ExitCode::from(2);
+        }
+        Err(err)
+            if err
+                .get_ref()
+                .is_some_and(|e| e.is::<people_mock::StateError>()) =>
+        {
+            eprintln!("people-mock: cannot use the state directory: {err}");
+            return ExitCode::FAILURE;
         }
         Err(err) => {
             eprintln!("people-mock: cannot listen on {}: {err}", args.addr);
@@ -329,6 +346,9 @@ async fn main() -> ExitCode {
         println!("  spec:  {base}openapi.yaml (and openapi.json)");
     }
     println!("  admin: {}/__mock/", mock.uri());
+    if let Some(dir) = &args.state {
+        println!("  state: {} (kept across restarts)", dir.display());
+    }
     println!("  token: POST {base}oauth/token (grant_type=client_credentials)");
     if let Some(start) = clock_start {
         println!(

@@ -85,7 +85,7 @@ pub(crate) async fn create(state: &MockState, req: Request) -> Result<Response, 
     let (Some(fname), Some(lname), true) = (fname, lname, details.is_empty()) else {
         return Err(ApiError::validation(details));
     };
-    let view = state.inner.store.create(fname, lname)?;
+    let view = state.inner.store.create(fname, lname).await?;
     let mut response = empty(StatusCode::CREATED);
     set_header(&mut response, LOCATION, &person_path(lname));
     Ok(with_etag(response, &view.etag))
@@ -126,7 +126,8 @@ pub(crate) async fn put(
     let view = state
         .inner
         .store
-        .update(lname, Some(fname), if_match.as_ref())?;
+        .update(lname, Some(fname), if_match.as_ref())
+        .await?;
     Ok(with_etag(empty(StatusCode::NO_CONTENT), &view.etag))
 }
 
@@ -187,13 +188,18 @@ pub(crate) async fn patch(
     let view = state
         .inner
         .store
-        .update(lname, fname.flatten(), if_match.as_ref())?;
+        .update(lname, fname.flatten(), if_match.as_ref())
+        .await?;
     Ok(with_etag(empty(StatusCode::NO_CONTENT), &view.etag))
 }
 
 /// `DELETE /people/{lname}`.
-pub(crate) fn delete(state: &MockState, lname: &str, req: &Request) -> Result<Response, ApiError> {
-    let if_match = parse_if_match(req.headers())?;
-    state.inner.store.delete(lname, if_match.as_ref())?;
+pub(crate) async fn delete(
+    state: &MockState,
+    lname: &str,
+    headers: &http::HeaderMap,
+) -> Result<Response, ApiError> {
+    let if_match = parse_if_match(headers)?;
+    state.inner.store.delete(lname, if_match.as_ref()).await?;
     Ok(empty(StatusCode::NO_CONTENT))
 }

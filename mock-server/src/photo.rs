@@ -37,15 +37,19 @@ pub(crate) async fn upload(
     if !upload.problems.is_empty() {
         return Err(ApiError::validation(upload.problems));
     }
-    let etag = state.inner.store.set_photo(
-        lname,
-        Photo {
-            content_type: file.content_type,
-            blob: file.blob,
-            sha256: file.sha256,
-            caption: upload.text,
-        },
-    )?;
+    let etag = state
+        .inner
+        .store
+        .set_photo(
+            lname,
+            Photo {
+                content_type: file.content_type,
+                blob: file.blob,
+                sha256: file.sha256,
+                caption: upload.text,
+            },
+        )
+        .await?;
     let mut response = empty(StatusCode::CREATED);
     set_header(
         &mut response,
@@ -68,8 +72,16 @@ pub(crate) fn get(state: &MockState, lname: &str) -> Result<Response, ApiError> 
 }
 
 /// `DELETE /people/{lname}/photo`.
-pub(crate) fn delete(state: &MockState, lname: &str, req: &Request) -> Result<Response, ApiError> {
-    let if_match = parse_if_match(req.headers())?;
-    state.inner.store.delete_photo(lname, if_match.as_ref())?;
+pub(crate) async fn delete(
+    state: &MockState,
+    lname: &str,
+    headers: &http::HeaderMap,
+) -> Result<Response, ApiError> {
+    let if_match = parse_if_match(headers)?;
+    state
+        .inner
+        .store
+        .delete_photo(lname, if_match.as_ref())
+        .await?;
     Ok(empty(StatusCode::NO_CONTENT))
 }

@@ -525,7 +525,15 @@ impl PeopleMockBuilder {
                 problem,
             ));
         }
-        PeopleMock::serve(MockState::new(config)).await
+        let state = if config.state.is_some() {
+            // Opening a state directory reads its whole file: off the async workers.
+            tokio::task::spawn_blocking(move || MockState::new(config))
+                .await
+                .map_err(std::io::Error::other)??
+        } else {
+            MockState::new(config)?
+        };
+        PeopleMock::serve(state).await
     }
 
     /// Checks the settings, binds the address and starts serving.

@@ -13,7 +13,10 @@ use crate::journal::{Expect, Journal};
 use crate::journal_entry::JournalEntry;
 use crate::page_cache::PageCache;
 use crate::rate_limit::RateLimiter;
+use crate::state_dir::{Loaded, StateError};
+use crate::state_writer::StateWriter;
 use crate::store::Store;
+use crate::write_through::{Ack, WriteThrough};
 
 /// A person as stored, for assertions in tests.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,8 +60,8 @@ impl std::fmt::Debug for MockState {
 }
 
 /// Fills `store` with the people a server starts from: the fixture's, or the seeds and the
-/// generated ones.
-fn starting_people(store: &Store, config: &Config) {
+/// generated ones. The returned [`Ack`] completes when they are on disk.
+fn starting_people(store: &Store, config: &Config) -> Ack {
     match &config.data {
         Some(fixture) => store.replace_all(fixture.snapshot(config.clock.now())),
         None => store.seed(config.people),
@@ -66,9 +69,16 @@ fn starting_people(store: &Store, config: &Config) {
 }
 
 impl MockState {
-    pub(crate) fn new(config: Config) -> Self {
-        let store = Store::new(config.clock.clone());
-        starting_people(&store, &config);
+    pub(crate) fn new(config: Config) -> Result<Self, StateError> {
+        let store = match &config.state {
+            None => {
+                let store = Store::new(config.clock.clone(), WriteThrough::default());
+                // In memory: ready at once.
+                let _ = starting_people(&store, &config);
+                store
+            }
+            Some(dir) => open_store(dir, &config)?,
+        };
         let inner = Inner {
             rate: RateLimiter::new(config.rate_limit, config.rate_window, config.clock.clone()),
             journal: Journal::new(config.journal, config.journal_bytes),
@@ -83,9 +93,9 @@ impl MockState {
             host: OnceLock::new(),
             config,
         };
-        Self {
+        Ok(Self {
             inner: Arc::new(inner),
-        }
+        })
     }
 
     /// Id of the default client (`demo-client`), or of the first configured
@@ -147,8 +157,26 @@ impl MockState {
     /// assert!(state.faults().is_empty());
     /// ```
     pub fn reset(&self) {
+        // With a state directory the starting people are queued for the disk behind every
+        // earlier change and written before the server's state file is closed.
+        let _ = self.restart();
+        self.clear_session();
+    }
+
+    /// `reset`, returning once the starting people are on disk (for `POST /__mock/reset`).
+    pub(crate) async fn reset_saved(&self) -> Result<(), crate::errors::ApiError> {
+        let saved = self.restart();
+        self.clear_session();
+        saved.done().await
+    }
+
+    /// Puts a manual clock back at its start and the people the server started from back.
+    fn restart(&self) -> Ack {
         self.inner.config.clock.rewind();
-        starting_people(&self.inner.store, &self.inner.config);
+        starting_people(&self.inner.store, &self.inner.config)
+    }
+
+    fn clear_session(&self) {
         self.inner.tokens.clear();
         self.inner.faults.clear();
         self.inner.journal.clear();
@@ -181,8 +209,22 @@ impl MockState {
     /// assert_eq!(state.people().len(), 1);
     /// ```
     pub fn load(&self, fixture: &crate::Fixture) {
+        // With a state directory the replacement is queued for the disk behind every earlier
+        // change and written before the server's state file is closed.
+        let _ = self.replace_with(fixture);
+    }
+
+    /// `load`, returning once the replacement is on disk (for `PUT /__mock/state`).
+    pub(crate) async fn load_saved(
+        &self,
+        fixture: &crate::Fixture,
+    ) -> Result<(), crate::errors::ApiError> {
+        self.replace_with(fixture).done().await
+    }
+
+    fn replace_with(&self, fixture: &crate::Fixture) -> Ack {
         let now = self.inner.config.clock.now();
-        self.inner.store.replace_all(fixture.snapshot(now));
+        self.inner.store.replace_all(fixture.snapshot(now))
     }
 
     /// Every live person, ordered by lname.
@@ -377,6 +419,8 @@ impl MockState {
     pub fn config_json(&self) -> serde_json::Value {
         let c = &self.inner.config;
         serde_json::json!({
+            "server": "people-mock",
+            "version": env!("CARGO_PKG_VERSION"),
             "token_ttl_secs": c.token_ttl.as_secs(),
             "refresh_ttl_secs": c.refresh_ttl.as_secs(),
             "rate_limit": { "requests": c.rate_limit, "window_secs": c.rate_window.as_secs_f64() },
@@ -391,6 +435,7 @@ impl MockState {
                 "scopes": cl.scopes,
             })).collect::<Vec<_>>(),
             "generated_people": c.people,
+            "state_dir": c.state.as_ref().map(|dir| dir.display().to_string()),
             "journal_capacity": c.journal,
             "journal_bytes": c.journal_bytes,
             "max_tokens_per_client": c.max_tokens_per_client,
@@ -402,4 +447,25 @@ impl MockState {
             "data_people": c.data.as_ref().map(crate::Fixture::len),
         })
     }
+}
+
+/// A store kept in the state directory `dir`: what it holds is loaded; a new one gets the people
+/// a server starts from (the fixture's, or the seeds and the generated ones), written to it.
+fn open_store(dir: &std::path::Path, config: &Config) -> Result<Store, StateError> {
+    let opened = crate::state_dir::open(dir)?;
+    let next_order = opened.loaded.as_ref().map_or(0, Loaded::next_order);
+    let writer = StateWriter::start(opened.db, next_order)
+        .map_err(|e| StateError::new(dir, format!("cannot start its writer thread: {e}")))?;
+    let store = Store::new(config.clock.clone(), WriteThrough::to_disk(writer));
+    match opened.loaded {
+        Some(loaded) => {
+            let attachment_ids = loaded.attachment_ids;
+            store.load(loaded.into_snapshot(), attachment_ids);
+        }
+        None => {
+            // Queued first, so the writer commits it before any request's change.
+            let _ = starting_people(&store, config);
+        }
+    }
+    Ok(store)
 }

@@ -2,6 +2,10 @@
 //!
 //! One `RwLock` guards the map of people; it is held only for the few
 //! instructions of a read or a write and never across an `.await`.
+//!
+//! Reads are served from memory alone. Every change also goes, under the write lock (so in
+//! the order memory saw it), to the store's [`WriteThrough`]; a changing method returns once
+//! the change is on disk when there is a state directory, at once otherwise.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -10,6 +14,7 @@ use std::sync::{Arc, OnceLock, RwLock, RwLockWriteGuard};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
+use crate::changes::PersonValues;
 use crate::clock::Clock;
 use crate::errors::ApiError;
 use crate::etag::{IfMatch, quoted_hex};
@@ -18,6 +23,7 @@ use crate::json_form::PersonJson;
 use crate::seeds::SEEDS;
 use crate::snapshot::{PersonRecord, StoreSnapshot, attachment_number};
 use crate::sync::{read, write};
+use crate::write_through::{Ack, WriteThrough};
 
 /// A live person.
 #[derive(Debug)]
@@ -84,6 +90,18 @@ pub(crate) struct Store {
     generation: AtomicU64,
     /// The time of creations and changes.
     clock: Clock,
+    /// Where changes are written; nowhere by default.
+    through: WriteThrough,
+}
+
+impl Person {
+    /// What a state file keeps of the person besides the key and the files.
+    fn values(&self) -> PersonValues {
+        PersonValues {
+            fname: self.fname.clone(),
+            timestamp: self.timestamp,
+        }
+    }
 }
 
 fn lookup_error(slot: Option<&Slot>, lname: &str) -> ApiError {
@@ -101,10 +119,12 @@ fn check_if_match(if_match: Option<&IfMatch>, etag: &str) -> Result<(), ApiError
 }
 
 impl Store {
-    /// An empty store whose people are created and changed at `clock`'s time.
-    pub(crate) fn new(clock: Clock) -> Self {
+    /// An empty store whose people are created and changed at `clock`'s time, and whose
+    /// changes go through `through`.
+    pub(crate) fn new(clock: Clock, through: WriteThrough) -> Self {
         Self {
             clock,
+            through,
             ..Self::default()
         }
     }
@@ -175,30 +195,56 @@ impl Store {
         })
     }
 
-    /// Replaces everything with the seed people plus `extra` generated ones.
-    pub(crate) fn seed(&self, extra: usize) {
+    /// Replaces everything with the seed people plus `extra` generated ones; the returned
+    /// [`Ack`] completes when that is on disk.
+    pub(crate) fn seed(&self, extra: usize) -> Ack {
         let now = self.clock.now();
-        let mut map = BTreeMap::new();
+        let seeded = |fname: &str, lname: String, i: usize| PersonRecord {
+            fname: fname.to_string(),
+            lname,
+            timestamp: now + chrono::Duration::microseconds(i as i64),
+            photo: None,
+            attachments: Vec::new(),
+        };
+        let mut snapshot = StoreSnapshot::default();
         for (i, (fname, lname)) in SEEDS.iter().enumerate() {
-            let at = now + chrono::Duration::microseconds(i as i64);
-            map.insert(lname.to_string(), Slot::Live(self.new_person(fname, at)));
+            snapshot.people.push(seeded(fname, lname.to_string(), i));
         }
         // An unchecked setting above the bound (see `PeopleMockBuilder::into_parts`) gets the bound.
         for i in 0..extra.min(crate::MAX_GENERATED_PEOPLE) {
             let (fname, lname) = crate::seeds::generated(i);
-            let at = now + chrono::Duration::microseconds((i + SEEDS.len()) as i64);
-            map.insert(lname, Slot::Live(self.new_person(fname, at)));
+            snapshot.people.push(seeded(fname, lname, i + SEEDS.len()));
         }
-        let live = map.len();
-        let mut people = self.people_mut();
-        *people = map;
-        self.live.store(live, Ordering::Relaxed);
+        self.replace_all(snapshot)
     }
 
     /// Replaces everything with `snapshot`, at once: a reader sees the old people or the new,
     /// never a mix. The snapshot is checked before (see [`Fixture`](crate::Fixture)); later
-    /// attachment ids continue after the highest one it holds.
-    pub(crate) fn replace_all(&self, snapshot: StoreSnapshot) {
+    /// attachment ids continue after the highest one it holds. The returned [`Ack`] completes
+    /// when the replacement is on disk.
+    pub(crate) fn replace_all(&self, snapshot: StoreSnapshot) -> Ack {
+        // The files are shared, not copied: the copy for the disk costs the names only.
+        let for_disk = self.through.is_durable().then(|| snapshot.clone());
+        let (map, highest) = self.slots(snapshot);
+        let mut people = self.people_mut();
+        let ack = match for_disk {
+            Some(snapshot) => self.through.replace_all(snapshot),
+            None => Ack::ready(),
+        };
+        self.install(&mut people, map, highest);
+        ack
+    }
+
+    /// Replaces everything with what a state file held (nothing is written back); attachment
+    /// ids continue after `attachment_ids`, the highest one the file has seen given out.
+    pub(crate) fn load(&self, snapshot: StoreSnapshot, attachment_ids: u64) {
+        let (map, highest) = self.slots(snapshot);
+        let mut people = self.people_mut();
+        self.install(&mut people, map, highest.max(attachment_ids));
+    }
+
+    /// The slots `snapshot` describes, and the highest attachment number among them.
+    fn slots(&self, snapshot: StoreSnapshot) -> (BTreeMap<String, Slot>, u64) {
         let mut map = BTreeMap::new();
         let mut highest = 0;
         for gone in snapshot.gone {
@@ -213,11 +259,21 @@ impl Store {
             person.attachments = record.attachments;
             map.insert(record.lname, Slot::Live(person));
         }
+        (map, highest)
+    }
+
+    /// Puts `map` in place of the people held by `people` (the write lock).
+    fn install(
+        &self,
+        people: &mut BTreeMap<String, Slot>,
+        map: BTreeMap<String, Slot>,
+        highest_attachment: u64,
+    ) {
         let live = map.values().filter(|s| matches!(s, Slot::Live(_))).count();
-        let mut people = self.people_mut();
         *people = map;
         self.live.store(live, Ordering::Relaxed);
-        self.attachment_ids.fetch_max(highest, Ordering::Relaxed);
+        self.attachment_ids
+            .fetch_max(highest_attachment, Ordering::Relaxed);
     }
 
     /// Everything the store holds, as values (files shared, not copied).
@@ -345,31 +401,48 @@ impl Store {
     }
 
     /// Creates a person (also over a deleted one); 409 if the lname is live.
-    pub(crate) fn create(&self, fname: &str, lname: &str) -> Result<PersonView, ApiError> {
-        let mut map = self.people_mut();
-        if let Some(Slot::Live(_)) = map.get(lname) {
-            return Err(ApiError::person_exists(lname));
-        }
-        let person = self.new_person(fname, self.clock.now());
-        let view = self.view(lname, &person);
-        map.insert(lname.to_string(), Slot::Live(person));
-        self.live.fetch_add(1, Ordering::Relaxed);
+    pub(crate) async fn create(&self, fname: &str, lname: &str) -> Result<PersonView, ApiError> {
+        let (view, ack) = {
+            let mut map = self.people_mut();
+            if let Some(Slot::Live(_)) = map.get(lname) {
+                return Err(ApiError::person_exists(lname));
+            }
+            let person = self.new_person(fname, self.clock.now());
+            let view = self.view(lname, &person);
+            let ack = self.through.insert_person(lname, person.values());
+            map.insert(lname.to_string(), Slot::Live(person));
+            self.live.fetch_add(1, Ordering::Relaxed);
+            (view, ack)
+        };
+        ack.done().await?;
         Ok(view)
     }
 
     /// Sets the fname of a live person (PUT, PATCH); `None` leaves it unchanged.
-    pub(crate) fn update(
+    pub(crate) async fn update(
         &self,
         lname: &str,
         fname: Option<&str>,
         if_match: Option<&IfMatch>,
     ) -> Result<PersonView, ApiError> {
+        let (view, ack) = self.update_now(lname, fname, if_match)?;
+        ack.done().await?;
+        Ok(view)
+    }
+
+    fn update_now(
+        &self,
+        lname: &str,
+        fname: Option<&str>,
+        if_match: Option<&IfMatch>,
+    ) -> Result<(PersonView, Ack), ApiError> {
         let mut map = self.people_mut();
         let person = match map.get_mut(lname) {
             Some(Slot::Live(p)) => p,
             other => return Err(lookup_error(other.map(|s| &*s), lname)),
         };
         check_if_match(if_match, &self.etag(lname, person))?;
+        let mut ack = Ack::ready();
         if let Some(fname) = fname {
             person.fname = fname.to_string();
             person.etag = OnceLock::new();
@@ -379,20 +452,29 @@ impl Store {
             } else {
                 person.timestamp + chrono::Duration::microseconds(1)
             };
+            ack = self.through.replace_person(lname, person.values());
         }
-        Ok(self.view(lname, person))
+        Ok((self.view(lname, person), ack))
     }
 
     /// Deletes a live person with its photo and attachments; the key then reads as gone.
-    pub(crate) fn delete(&self, lname: &str, if_match: Option<&IfMatch>) -> Result<(), ApiError> {
-        let mut map = self.people_mut();
-        match map.get(lname) {
-            Some(Slot::Live(p)) => check_if_match(if_match, &self.etag(lname, p))?,
-            other => return Err(lookup_error(other, lname)),
-        }
-        map.insert(lname.to_string(), Slot::Gone);
-        self.live.fetch_sub(1, Ordering::Relaxed);
-        Ok(())
+    pub(crate) async fn delete(
+        &self,
+        lname: &str,
+        if_match: Option<&IfMatch>,
+    ) -> Result<(), ApiError> {
+        let ack = {
+            let mut map = self.people_mut();
+            match map.get(lname) {
+                Some(Slot::Live(p)) => check_if_match(if_match, &self.etag(lname, p))?,
+                other => return Err(lookup_error(other, lname)),
+            }
+            let ack = self.through.delete_person(lname);
+            map.insert(lname.to_string(), Slot::Gone);
+            self.live.fetch_sub(1, Ordering::Relaxed);
+            ack
+        };
+        ack.done().await
     }
 
     fn with_live<T>(
@@ -420,13 +502,16 @@ impl Store {
     }
 
     /// Replaces the photo of a live person.
-    pub(crate) fn set_photo(&self, lname: &str, photo: Photo) -> Result<String, ApiError> {
+    pub(crate) async fn set_photo(&self, lname: &str, photo: Photo) -> Result<String, ApiError> {
         let photo = Arc::new(photo);
         let etag = photo.etag();
-        self.with_live_mut(lname, |p| {
+        let ack = self.with_live_mut(lname, |p| {
+            let ack = self.through.put_photo(lname, photo.clone());
             p.photo = Some(photo);
-            Ok(etag)
-        })
+            Ok(ack)
+        })?;
+        ack.done().await?;
+        Ok(etag)
     }
 
     /// The photo of a live person.
@@ -439,33 +524,36 @@ impl Store {
     }
 
     /// Removes the photo of a live person.
-    pub(crate) fn delete_photo(
+    pub(crate) async fn delete_photo(
         &self,
         lname: &str,
         if_match: Option<&IfMatch>,
     ) -> Result<(), ApiError> {
-        self.with_live_mut(lname, |p| {
+        let ack = self.with_live_mut(lname, |p| {
             let etag = match &p.photo {
                 Some(photo) => photo.etag(),
                 None => return Err(ApiError::photo_not_found(lname)),
             };
             check_if_match(if_match, &etag)?;
             p.photo = None;
-            Ok(())
-        })
+            Ok(self.through.delete_photo(lname))
+        })?;
+        ack.done().await
     }
 
     /// Appends attachments to a live person, all or none.
-    pub(crate) fn add_attachments(
+    pub(crate) async fn add_attachments(
         &self,
         lname: &str,
         attachments: Vec<Attachment>,
     ) -> Result<Vec<Arc<Attachment>>, ApiError> {
         let attachments: Vec<Arc<Attachment>> = attachments.into_iter().map(Arc::new).collect();
-        self.with_live_mut(lname, |p| {
+        let ack = self.with_live_mut(lname, |p| {
             p.attachments.extend(attachments.iter().cloned());
-            Ok(attachments)
-        })
+            Ok(self.through.put_attachments(lname, attachments.clone()))
+        })?;
+        ack.done().await?;
+        Ok(attachments)
     }
 
     /// The attachments of a live person, in upload order.
@@ -485,13 +573,13 @@ impl Store {
     }
 
     /// Removes one attachment of a live person.
-    pub(crate) fn delete_attachment(
+    pub(crate) async fn delete_attachment(
         &self,
         lname: &str,
         id: &str,
         if_match: Option<&IfMatch>,
     ) -> Result<(), ApiError> {
-        self.with_live_mut(lname, |p| {
+        let ack = self.with_live_mut(lname, |p| {
             let index = p
                 .attachments
                 .iter()
@@ -499,8 +587,9 @@ impl Store {
                 .ok_or_else(|| ApiError::attachment_not_found(id))?;
             check_if_match(if_match, &p.attachments[index].etag())?;
             p.attachments.remove(index);
-            Ok(())
-        })
+            Ok(self.through.delete_attachment(lname, id))
+        })?;
+        ack.done().await
     }
 }
 
@@ -519,45 +608,45 @@ mod tests {
         }
     }
 
-    #[test]
-    fn seeds_sorted_by_lname() {
+    #[tokio::test]
+    async fn seeds_sorted_by_lname() {
         let store = Store::default();
-        store.seed(0);
+        let _ = store.seed(0);
         let (total, page) = store.list(&query(SortBy::Lname, false));
         assert_eq!(total, 3);
         let names: Vec<_> = page.iter().map(|p| p.lname.as_str()).collect();
         assert_eq!(names, ["Brockman", "Easter", "Farrell"]);
     }
 
-    #[test]
-    fn fname_sort_desc_and_generated() {
+    #[tokio::test]
+    async fn fname_sort_desc_and_generated() {
         let store = Store::default();
-        store.seed(20);
+        let _ = store.seed(20);
         let (total, page) = store.list(&query(SortBy::Fname, true));
         assert_eq!(total, 23);
         assert!(page.windows(2).all(|w| w[0].fname >= w[1].fname));
     }
 
-    #[test]
-    fn delete_then_gone_then_recreate() {
+    #[tokio::test]
+    async fn delete_then_gone_then_recreate() {
         let store = Store::default();
-        store.seed(0);
-        store.delete("Farrell", None).unwrap();
+        let _ = store.seed(0);
+        store.delete("Farrell", None).await.unwrap();
         assert_eq!(store.get("Farrell").unwrap_err().code, 410_001);
         assert_eq!(store.get("Nobody").unwrap_err().code, 404_001);
-        store.create("Doug", "Farrell").unwrap();
+        store.create("Doug", "Farrell").await.unwrap();
         assert!(store.get("Farrell").is_ok());
     }
 
-    #[test]
-    fn lname_pages_match_the_general_path() {
+    #[tokio::test]
+    async fn lname_pages_match_the_general_path() {
         let store = Store::default();
-        store.seed(40);
-        store.delete("Lovelace7", None).unwrap();
-        store.delete("Farrell", None).unwrap();
-        store.create("Ada", "Aaron").unwrap();
-        store.create("Doug", "Farrell").unwrap();
-        store.delete("Hopper20", None).unwrap();
+        let _ = store.seed(40);
+        store.delete("Lovelace7", None).await.unwrap();
+        store.delete("Farrell", None).await.unwrap();
+        store.create("Ada", "Aaron").await.unwrap();
+        store.create("Doug", "Farrell").await.unwrap();
+        store.delete("Hopper20", None).await.unwrap();
         let all: Vec<String> = store.snapshot().into_iter().map(|p| p.lname).collect();
         assert_eq!(all.len(), 42);
         for descending in [false, true] {
@@ -575,14 +664,14 @@ mod tests {
                 assert_eq!(names, want, "descending {descending}, offset {offset}");
             }
         }
-        store.seed(0);
+        let _ = store.seed(0);
         assert_eq!(store.list(&query(SortBy::Lname, false)).0, 3);
     }
 
-    #[test]
-    fn etag_is_stable_until_a_change() {
+    #[tokio::test]
+    async fn etag_is_stable_until_a_change() {
         let store = Store::default();
-        store.seed(0);
+        let _ = store.seed(0);
         let first = store.get("Farrell").unwrap().etag;
         assert_eq!(first.len(), 34);
         assert!(first.starts_with('"') && first.ends_with('"'));
@@ -592,20 +681,24 @@ mod tests {
                 .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
         );
         assert_eq!(store.get("Farrell").unwrap().etag, first);
-        let changed = store.update("Farrell", Some("Douglas"), None).unwrap().etag;
+        let changed = store
+            .update("Farrell", Some("Douglas"), None)
+            .await
+            .unwrap()
+            .etag;
         assert_ne!(changed, first);
         assert_eq!(store.get("Farrell").unwrap().etag, changed);
     }
 
-    #[test]
-    fn etag_changes_on_update() {
+    #[tokio::test]
+    async fn etag_changes_on_update() {
         let store = Store::default();
-        store.seed(0);
+        let _ = store.seed(0);
         let before = store.get("Easter").unwrap();
-        let after = store.update("Easter", Some("Bunny"), None).unwrap();
+        let after = store.update("Easter", Some("Bunny"), None).await.unwrap();
         assert_ne!(before.etag, after.etag);
         assert!(after.timestamp > before.timestamp);
-        let same = store.update("Easter", None, None).unwrap();
+        let same = store.update("Easter", None, None).await.unwrap();
         assert_eq!(same, after);
     }
 }

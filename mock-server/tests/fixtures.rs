@@ -184,17 +184,6 @@ async fn answers(app: &App) -> String {
     seen
 }
 
-fn admin(method: Method, path: &str, body: Option<String>) -> Request<Body> {
-    let builder = Request::builder().method(method).uri(path);
-    match body {
-        Some(body) => builder
-            .header("content-type", "application/json")
-            .body(Body::from(body))
-            .unwrap(),
-        None => builder.body(Body::empty()).unwrap(),
-    }
-}
-
 #[tokio::test]
 async fn an_export_fed_back_gives_the_same_answers() {
     let app = App::with(PeopleMock::builder().people(3));
@@ -223,7 +212,9 @@ async fn an_export_fed_back_gives_the_same_answers() {
     assert_eq!(app.send(delete).await.status, 204);
     let before = answers(&app).await;
 
-    let export = app.send(admin(Method::GET, "/__mock/state", None)).await;
+    let export = app
+        .send(admin_request(Method::GET, "/__mock/state", None))
+        .await;
     assert_eq!(export.status, 200);
     let document = export.json();
     assert_eq!(document["gone"], json!(["Brockman"]));
@@ -233,7 +224,9 @@ async fn an_export_fed_back_gives_the_same_answers() {
     let path = folder.write("export.json", &export.body);
     let fresh = App::with(PeopleMock::builder().data(Fixture::from_file(&path).unwrap()));
     assert_eq!(answers(&fresh).await, before);
-    let again = fresh.send(admin(Method::GET, "/__mock/state", None)).await;
+    let again = fresh
+        .send(admin_request(Method::GET, "/__mock/state", None))
+        .await;
     assert_eq!(
         again.json(),
         document,
@@ -243,7 +236,7 @@ async fn an_export_fed_back_gives_the_same_answers() {
     // And back into a server that holds something else, through PUT.
     let other = App::new();
     let put = other
-        .send(admin(
+        .send(admin_request(
             Method::PUT,
             "/__mock/state",
             Some(String::from_utf8_lossy(&export.body).into_owned()),
@@ -513,7 +506,11 @@ async fn a_refused_put_changes_nothing() {
         (r#"{"gone": [3]}"#, 422, Some("gone[0]")),
     ] {
         let resp = app
-            .send(admin(Method::PUT, "/__mock/state", Some(body.to_string())))
+            .send(admin_request(
+                Method::PUT,
+                "/__mock/state",
+                Some(body.to_string()),
+            ))
             .await;
         assert_eq!(resp.status, status, "{body}: {:?}", resp.body);
         if let Some(field) = field {

@@ -1,16 +1,29 @@
-//! What the `people` binary's tests share: the command with a clean environment, pointed at a
-//! mock server, and its JSON output.
+//! What the `people` binary's tests share: the command with a clean environment and a state
+//! directory of its own for its embedded mock (never the user's), pointed at a mock server, and
+//! its JSON output.
 
 #![allow(dead_code)] // Each test file uses its own part of this.
+
+use std::path::Path;
 
 use assert_cmd::Command;
 use people_mock::PeopleMock;
 use serde_json::Value;
 
-/// `people` with a clean environment: no colour, no credentials or base URL from the caller.
-pub fn people() -> Command {
+/// A new, empty state directory under the build's scratch space, removed when dropped.
+pub fn fresh_state() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("people-state-")
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .expect("a temp dir")
+}
+
+/// `people` with a clean environment (no colour, no credentials or base URL from the caller)
+/// and its embedded mock's state in `state`.
+pub fn people_with_state(state: &Path) -> Command {
     let mut cmd = Command::cargo_bin("people").expect("the people binary is built");
-    cmd.env_remove("PEOPLE_BASE_URL")
+    cmd.env("PEOPLE_STATE", state)
+        .env_remove("PEOPLE_BASE_URL")
         .env_remove("PEOPLE_CLIENT_ID")
         .env_remove("PEOPLE_CLIENT_SECRET")
         .env_remove("RUST_LOG")
@@ -18,6 +31,12 @@ pub fn people() -> Command {
         .env("NO_COLOR", "1")
         .timeout(std::time::Duration::from_secs(60));
     cmd
+}
+
+/// `people` with a clean environment and a fresh state directory for its embedded mock (kept
+/// under the build's scratch space: the command outlives this call).
+pub fn people() -> Command {
+    people_with_state(&fresh_state().keep())
 }
 
 /// `people` pointed at `mock` with its demo credentials.

@@ -259,3 +259,15 @@ pub async fn socket_token(mock: &PeopleMock) -> String {
     let body: Value = resp.json().await.unwrap();
     body["access_token"].as_str().unwrap().to_string()
 }
+
+/// A request to the admin surface, with a JSON body when given one.
+pub fn admin_request(method: Method, path: &str, body: Option<String>) -> Request<Body> {
+    let builder = Request::builder().method(method).uri(path);
+    match body {
+        Some(body) => builder
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .expect("a request"),
+        None => builder.body(Body::empty()).expect("a request"),
+    }
+}
